@@ -1,0 +1,162 @@
+"""Build neutral replies from content entities: one function per kind of answer."""
+
+from __future__ import annotations
+
+from content.library import Library
+from content.loader import boundary_roles
+from content.schema import Boundary, Episode, Moment, Role
+from content.search import Hit
+from content.text import preview
+from handlers.reply import Citation, Reply, Section, Suggestion
+
+NO_SOURCES = "The content cites no episode moment for this yet."
+
+
+def role_query(role: Role) -> str:
+    """The shortest thing a member can type to get this role (its first alias, else its id)."""
+    return role.aliases[0] if role.aliases else role.id
+
+
+def boundary_query(library: Library, boundary: Boundary) -> str:
+    """'mle vs ds' for a boundary."""
+    a, b = (library.content.roles[r] for r in boundary.roles)
+    return f"{role_query(a)} vs {role_query(b)}"
+
+
+def suggestion(library: Library, hit: Hit) -> Suggestion:
+    """A did-you-mean entry for a resolver hit."""
+    content = library.content
+    if hit.kind == "role":
+        return Suggestion(hit.label, role_query(content.roles[hit.id]))
+    if hit.kind == "boundary":
+        return Suggestion(hit.label, boundary_query(library, content.boundaries[hit.id]))
+    return Suggestion(hit.label, hit.id)
+
+
+def _citations(library: Library, entry: Role | Boundary) -> tuple[Citation, ...]:
+    return tuple(Citation.of(library.content.moments[s.key]) for s in entry.sources)
+
+
+def role_reply(library: Library, role: Role, score: float | None = None) -> Reply:
+    """What a role is, what it does, which skills it needs, and where it meets other roles."""
+    content = library.content
+    boundaries = []
+    for boundary in content.boundaries_of(role.id):
+        others = [content.roles[r].name for r in boundary_roles(boundary) if r != role.id]
+        boundaries.append(f"vs {' / '.join(others)}: {boundary.crux} (ask: {boundary_query(library, boundary)})")
+    sections = [
+        Section(text=role.summary),
+        Section("Responsibilities", items=role.responsibilities),
+        Section("Skills", items=role.skills),
+    ]
+    if boundaries:
+        sections.append(Section("Boundaries", items=tuple(boundaries)))
+    if not role.sources:
+        sections.append(Section(text=NO_SOURCES))
+    return Reply("role", role.name, tuple(sections), _citations(library, role), ref=role.id, score=score)
+
+
+def boundary_reply(library: Library, boundary: Boundary, score: float | None = None) -> Reply:
+    """Who owns what on each side of a boundary, and where the hand-off is."""
+    roles = library.content.roles
+    names = " / ".join(roles[r].name for r in boundary.roles[1:] + boundary.also_applies_to)
+    sections = [Section(text=f"It turns on: {boundary.crux}. {boundary.summary}")]
+    sections += [Section(f"{roles[r].name} owns", items=items) for r, items in boundary.owns.items()]
+    if boundary.shared:
+        sections.append(Section("Both", items=boundary.shared))
+    sections.append(Section("Hand-off", boundary.handoff))
+    if boundary.note:
+        sections.append(Section("Note", boundary.note))
+    if not boundary.sources:
+        sections.append(Section(text=NO_SOURCES))
+    title = f"{roles[boundary.roles[0]].name} vs {names}"
+    return Reply("boundary", title, tuple(sections), _citations(library, boundary), ref=boundary.id, score=score)
+
+
+def episode_reply(library: Library, episode: Episode, score: float | None = None) -> Reply:
+    """An episode, who is in it, and the moments the content cites from it."""
+    content = library.content
+    moments = [content.moments[f"{episode.id}@{m.at}"] for m in episode.moments]
+    people = "; ".join(f"{g.label}, {g.affiliation}" if g.affiliation else g.label for g in episode.guests)
+    header = f"{episode.code}. With {people}." if episode.code else f"With {people}."
+    sections = (
+        Section(text=header),
+        Section("Moments", items=tuple(f"{m.at} {m.topic} (ask: {m.key})" for m in moments)),
+        Section("Episode page", episode.page_url),
+    )
+    citations = tuple(Citation.of(m) for m in moments)
+    return Reply("episode", episode.title, sections, citations, ref=episode.id, score=score)
+
+
+def _related(library: Library, moment: Moment) -> Section | None:
+    items = []
+    for entry in library.content.cited_by(moment.key):
+        if isinstance(entry, Role):
+            items.append(f"{entry.name} (ask: {role_query(entry)})")
+        else:
+            items.append(f"{library.resolver.boundary_label(entry.id)} (ask: {boundary_query(library, entry)})")
+    return Section("Related", items=tuple(items)) if items else None
+
+
+def moment_sections(library: Library, moment: Moment) -> tuple[Section, ...]:
+    """The body shared by a moment answer and the weekly tip."""
+    episode = moment.episode
+    code = f" ({episode.code})" if episode.code else ""
+    sections = [Section(text=moment.summary), Section("From", f"{episode.title}{code}, with {episode.people}")]
+    related = _related(library, moment)
+    if related:
+        sections.append(related)
+    return tuple(sections)
+
+
+def moment_reply(library: Library, moment: Moment, score: float | None = None) -> Reply:
+    """One moment: what is said there and a link that starts the video at it."""
+    sections = moment_sections(library, moment)
+    return Reply("moment", moment.topic, sections, (Citation.of(moment),), ref=moment.key, score=score)
+
+
+def no_match_reply(library: Library, query: str, hits: tuple[Hit, ...], pair: tuple[str, str] | None) -> Reply:
+    """No confident answer: say so briefly and offer what came closest."""
+    roles = library.content.roles
+    if pair is not None:
+        title = f"No boundary between {roles[pair[0]].name} and {roles[pair[1]].name} is written yet"
+        text = "The content draws no line between these two roles. Nearby boundaries are below."
+    else:
+        shown = preview(query, 60)
+        title = f"No answer for “{shown}”" if shown else "Nothing to look up"
+        text = "Try a role (mle, ds), a pair (mle vs ds) or a topic (batch scoring). Type help for more."
+    suggestions = tuple(suggestion(library, h) for h in hits)
+    return Reply("no_match", title, (Section(text=text),), suggestions=suggestions)
+
+
+def roles_reply(library: Library) -> Reply:
+    """Every role and every boundary, with what to type for each."""
+    content = library.content
+    roles = tuple(f"{r.name} (ask: {role_query(r)})" for r in content.roles.values())
+    boundaries = tuple(
+        f"{library.resolver.boundary_label(b.id)}: {b.crux} (ask: {boundary_query(library, b)})"
+        for b in content.boundaries.values()
+    )
+    return Reply("list", "Roles", (Section(items=roles), Section("Boundaries", items=boundaries)))
+
+
+def episodes_reply(library: Library) -> Reply:
+    """Every episode the content cites, with its guests."""
+    items = tuple(f"{e.title}, with {e.people} (ask: {e.id})" for e in library.content.episodes.values())
+    return Reply("list", "Episodes", (Section(items=items),))
+
+
+HELP_ITEMS = (
+    "mle: what a role is, owns and needs (also: ds, de, swe, mlops, ai engineer...)",
+    "mle vs ds: where two roles meet and who owns what",
+    "batch scoring: search episode moments by topic",
+    "ben wilson: an episode by guest or title; ben wilson 44:23 for one moment",
+    "roles, episodes: list everything",
+    "tip: this week's tip",
+)
+
+
+def help_reply() -> Reply:
+    """How to ask."""
+    text = "Ask about data and ML roles and the lines between them. Every answer links to the podcast moment."
+    return Reply("help", "RoleCall: data and ML roles, with sources", (Section(text=text), Section(items=HELP_ITEMS)))

@@ -1,0 +1,86 @@
+"""The neutral reply every handler returns and every adapter renders (console text, Block Kit, embeds)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+from content.schema import Moment
+
+ReplyKind = Literal["role", "boundary", "episode", "moment", "list", "tip", "help", "no_match"]
+
+
+@dataclass(frozen=True)
+class Citation:
+    """An episode moment an answer comes from, with a link that starts the video there."""
+
+    episode: str
+    guest: str
+    timestamp: str
+    seconds: int
+    url: str
+
+    @classmethod
+    def of(cls, moment: Moment) -> Citation:
+        """The citation for a content moment."""
+        return cls(moment.episode.title, moment.episode.people, str(moment.at), moment.at.seconds, moment.url)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A block of an answer: an optional heading, a paragraph and/or bullet items (all plain text)."""
+
+    heading: str | None = None
+    text: str = ""
+    items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A "did you mean": what to show, and the query that asks for it."""
+
+    label: str
+    query: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A platform-neutral answer. ``ref`` is the matched content id, if any (for logs, tests and eval)."""
+
+    kind: ReplyKind
+    title: str
+    sections: tuple[Section, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    suggestions: tuple[Suggestion, ...] = ()
+    ref: str | None = None
+    score: float | None = None
+
+    def plain_text(self) -> str:
+        """The plain-text rendering: the console's output and every platform's notification fallback."""
+        lines = [self.title]
+        for section in self.sections:
+            lines.append("")
+            if section.heading:
+                lines.append(section.heading)
+            if section.text:
+                lines.append(section.text)
+            lines.extend(f"  - {item}" for item in section.items)
+        if self.citations:
+            lines += ["", "Sources"]
+            lines += [f"  [{c.timestamp}] {c.episode}, {c.guest}: {c.url}" for c in self.citations]
+        if self.suggestions:
+            lines += ["", "Did you mean"]
+            lines += [f"  - {s.label}  (ask: {s.query})" for s in self.suggestions]
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``rolecall ask --json`` object."""
+        return {
+            "kind": self.kind,
+            "id": self.ref,
+            "score": self.score,
+            "title": self.title,
+            "text": self.plain_text(),
+            "citations": [asdict(c) for c in self.citations],
+            "suggestions": [asdict(s) for s in self.suggestions],
+        }

@@ -1,0 +1,32 @@
+"""This week's tip without rotation state: a stable pick per ISO week from the shipped content.
+
+The scheduler replaces this pick with a stored rotation; this keeps `tip` useful before then.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from content.library import Library
+from content.schema import Moment
+from handlers.answers import moment_sections
+from handlers.reply import Citation, Reply
+
+
+def week_of(now: datetime) -> str:
+    """The ISO week label ('2026-W48') of a moment in time."""
+    year, week, _ = now.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def pick_for_week(library: Library, now: datetime) -> Moment:
+    """The same moment for every call in one ISO week; consecutive weeks walk through all moments."""
+    keys = sorted(library.content.moments)
+    year, week, _ = now.isocalendar()
+    return library.content.moments[keys[(year * 53 + week) % len(keys)]]
+
+
+def tip_reply(library: Library, moment: Moment, week: str) -> Reply:
+    """The weekly tip message for one moment."""
+    title = f"Tip of the week ({week}): {moment.topic}"
+    return Reply("tip", title, moment_sections(library, moment), (Citation.of(moment),), ref=moment.key)
