@@ -1,0 +1,1 @@
+"""The RoleCall process: settings, the command line, and the adapters that connect handlers to platforms."""

@@ -1,0 +1,107 @@
+"""The `rolecall` command: run the bot, ask one question, or check content."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import Settings, SettingsError
+from bot.console import Console
+from content.library import Library
+from content.loader import ContentError
+from handlers import Handlers
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_NO_MATCH = 0, 1, 2, 3
+log = logging.getLogger("rolecall")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rolecall", description="RoleCall: answers about data and ML roles.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    run = commands.add_parser("run", help="start the bot (console when no platform token is set)")
+    run.add_argument("--content-dir", type=Path, help="content directory (default: CONTENT_DIR or shipped)")
+    ask = commands.add_parser("ask", help="answer one question and exit")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
+    ask.add_argument("--content-dir", type=Path, help="content directory (default: CONTENT_DIR or shipped)")
+    ask.add_argument("text", nargs="+", help="the question, or '-' to read one question per line from stdin")
+    content = commands.add_parser("content", help="moderator tools for the YAML content")
+    content_commands = content.add_subparsers(dest="content_command", metavar="ACTION", required=True)
+    check = content_commands.add_parser("check", help="validate content and print every problem")
+    check.add_argument("dir", nargs="?", type=Path, help="content directory (default: CONTENT_DIR or shipped)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point for `rolecall` and `python -m bot`; returns the process exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        for line in str(exc).splitlines():
+            print(f"rolecall: {line}", file=sys.stderr)
+        return EXIT_USAGE
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    command = args.command or "run"
+    if command == "content":
+        return _check(args.dir or settings.content_dir)
+    content_dir = getattr(args, "content_dir", None) or settings.content_dir
+    try:
+        library = Library.load(content_dir)
+    except ContentError as exc:
+        print("rolecall: the content is invalid, not starting:", file=sys.stderr)
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_INVALID
+    handlers = Handlers(library)
+    if command == "ask":
+        return _ask(handlers, args.text, args.json)
+    return _run(settings, handlers)
+
+
+def _check(directory: Path | None) -> int:
+    try:
+        library = Library.load(directory)
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem)
+        print(f"{len(exc.problems)} problem(s) found.", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"OK: {library.content.summary()}")
+    return EXIT_OK
+
+
+def _ask(handlers: Handlers, words: list[str], as_json: bool) -> int:
+    if words == ["-"]:
+        queries: Sequence[str] = [line.rstrip("\n") for line in sys.stdin]
+    elif "-" in words:
+        print("rolecall ask: '-' reads questions from stdin and cannot be combined with text", file=sys.stderr)
+        return EXIT_USAGE
+    else:
+        queries = [" ".join(words)]
+    status = EXIT_OK
+    for query in queries:
+        reply = handlers.handle(query)
+        if reply.kind == "no_match":
+            status = EXIT_NO_MATCH
+        if as_json:
+            print(json.dumps(reply.to_json(), ensure_ascii=False))
+        else:
+            print(reply.plain_text() + ("\n" if len(queries) > 1 else ""))
+    return status
+
+
+def _run(settings: Settings, handlers: Handlers) -> int:
+    if settings.platforms:
+        # The Slack and Discord adapters are separate issues; refuse rather than silently ignore a token.
+        names = ", ".join(f"{p.upper()}_{'BOT_TOKEN' if p == 'slack' else 'TOKEN'}" for p in settings.platforms)
+        print(
+            f"rolecall: {names} is set, but this version has no adapter for it yet; unset it to use the console",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    log.info("console mode: %s", handlers.library.content.summary())
+    return Console(handlers).loop(sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
