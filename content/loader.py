@@ -93,6 +93,8 @@ class _Collector:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.problems: list[Problem] = []
+        # Ids of entries whose own file is broken: references to them are not reported a second time.
+        self.broken: set[str] = set()
 
     def add(self, rel: str, line: int, message: str) -> None:
         self.problems.append(Problem(str(self.root / rel), line, message))
@@ -147,23 +149,31 @@ def _parse_file(rel: str, raw: bytes, kind: str, out: _Collector) -> _Parsed | N
     try:
         entry = SCHEMAS[kind].model_validate(doc.data)
     except ValidationError as exc:
-        for error in exc.errors():
-            loc = tuple(error["loc"])
+        if isinstance(doc.data.get("id"), str):
+            out.broken.add(doc.data["id"])
+        errors = [(tuple(e["loc"]), e) for e in exc.errors()]
+        typos = {(*loc[:-1], _guess_field(str(loc[-1]))) for loc, e in errors if e["type"] == "extra_forbidden"}
+        for loc, error in errors:
+            if error["type"] == "missing" and loc in typos:
+                continue  # "sumary" is unknown and "summary" is missing: one mistake, reported once
             out.add(rel, doc.line_of(loc), _describe(error, loc))
         return None
     return _Parsed(rel, doc, entry)  # type: ignore[arg-type]
 
 
+def _guess_field(name: str) -> str | None:
+    guess = process.extractOne(name, FIELD_NAMES, score_cutoff=75)
+    return guess[0] if guess else None
+
+
 def _describe(error: Mapping, loc: Path_) -> str:
     where = ".".join(str(part) for part in loc)
-    name = str(loc[-1]) if loc else ""
     kind = error["type"]
     if kind == "missing":
         return f"missing required field '{where}'"
     if kind == "extra_forbidden":
-        guess = process.extractOne(name, FIELD_NAMES, score_cutoff=75)
-        hint = f" (did you mean '{guess[0]}'?)" if guess else ""
-        return f"unknown field '{where}'{hint}"
+        guess = _guess_field(str(loc[-1]))
+        return f"unknown field '{where}'" + (f" (did you mean '{guess}'?)" if guess else "")
     message = str(error["msg"]).removeprefix("Value error, ")
     return f"{where}: {message}" if where else message
 
@@ -188,10 +198,10 @@ def _cross_check(parsed: dict[str, list[_Parsed]], out: _Collector, version: str
     for item in parsed["boundaries"]:
         boundary: Boundary = item.entry  # type: ignore[assignment]
         for index, role_id in enumerate(boundary.roles):
-            if role_id not in roles:
+            if role_id not in roles and role_id not in out.broken:
                 out.at(item, ("roles", index), f"unknown role '{role_id}'{_hint(role_id, roles)}")
         for index, role_id in enumerate(boundary.also_applies_to):
-            if role_id not in roles:
+            if role_id not in roles and role_id not in out.broken:
                 out.at(item, ("also_applies_to", index), f"unknown role '{role_id}'{_hint(role_id, roles)}")
         for role_id in boundary.owns:
             if role_id not in boundary_roles(boundary):
@@ -204,6 +214,8 @@ def _cross_check(parsed: dict[str, list[_Parsed]], out: _Collector, version: str
     for kind in ("roles", "boundaries"):
         for item in parsed[kind]:
             for index, source in enumerate(item.entry.sources):  # type: ignore[union-attr]
+                if source.episode in out.broken:
+                    continue
                 if source.episode not in episodes:
                     hint = _hint(source.episode, episodes)
                     out.at(item, ("sources", index), f"source names unknown episode '{source.episode}'{hint}")

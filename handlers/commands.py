@@ -24,7 +24,7 @@ _LISTS = {
     "list episodes": "episodes",
     "podcast": "episodes",
 }
-_HELP = {"", "help", "?", "commands", "usage", "start", "hi", "hello"}
+_HELP = {"help", "commands", "usage", "start", "hi", "hello"}
 _TIP = {"tip", "tip of the week", "weekly tip", "this week", "tip of week"}
 
 
@@ -47,7 +47,8 @@ class Handlers:
     def handle(self, text: str) -> Reply:
         """Answer one line of the shared grammar ('mle', 'mle vs ds', 'batch scoring', 'tip', 'help')."""
         key = normalize(text)
-        if key in _HELP:
+        if (key and key in _HELP) or text.strip() in ("", "?"):
+            # Emoji- or punctuation-only text normalises to nothing; that is a question without an answer, not help.
             return self.help()
         if key in _LISTS:
             return self.roles() if _LISTS[key] == "roles" else self.episodes()

@@ -1,0 +1,197 @@
+"""Search benchmark: resolve latency and content load time, against a difflib baseline in the same run.
+
+Run: `make bench` (or `.venv/bin/python benchmarks/search.py [--quick]`). Prints a table; targets are in
+benchmarks/README.md. Synthetic content is generated as real YAML files and loaded through the real loader.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import random
+import statistics
+import string
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import yaml
+
+from content.library import Library
+from content.loader import Content
+
+GOLDEN = Path(__file__).resolve().parent.parent / "tests" / "golden_queries.yaml"
+
+
+class DifflibResolver:
+    """The baseline: what a bot without an index would do, difflib's close matches over every name and topic."""
+
+    def __init__(self, content: Content) -> None:
+        self.names: dict[str, str] = {}
+        for role in content.roles.values():
+            for name in (role.id, role.name, *role.aliases):
+                self.names[name.lower()] = role.id
+        for episode in content.episodes.values():
+            self.names[episode.title.lower()] = episode.id
+        for key, moment in content.moments.items():
+            self.names[moment.topic.lower()] = key
+            for keyword in moment.keywords:
+                self.names.setdefault(keyword.lower(), key)
+        self.keys = list(self.names)
+
+    def resolve(self, query: str) -> str | None:
+        found = difflib.get_close_matches(query.lower()[:300], self.keys, n=3, cutoff=0.6)
+        return self.names[found[0]] if found else None
+
+
+def _word(rng: random.Random) -> str:
+    return "".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(3, 10)))
+
+
+def synthetic_content(root: Path, entries: int, seed: int = 7) -> None:
+    """Write ``entries`` entries (moments mostly, plus roles, boundaries and episodes) as YAML under ``root``."""
+    rng = random.Random(seed)
+    vocab = [_word(rng) for _ in range(max(2_000, entries // 2))]
+    phrase = lambda n: " ".join(rng.choice(vocab) for _ in range(n))  # noqa: E731
+    roles = [f"role-{i}" for i in range(10)]
+    for directory in ("roles", "boundaries", "episodes"):
+        (root / directory).mkdir(parents=True)
+    for role in roles:
+        data = {
+            "id": role,
+            "name": f"{phrase(2)} {role}",
+            "aliases": [f"{role} alias"],
+            "summary": phrase(20),
+            "responsibilities": [phrase(6) for _ in range(4)],
+            "skills": [phrase(4) for _ in range(4)],
+        }
+        (root / "roles" / f"{role}.yaml").write_text(yaml.safe_dump(data))
+    for i in range(5):
+        a, b = roles[i], roles[i + 5]
+        data = {
+            "id": f"b-{i}",
+            "roles": [a, b],
+            "crux": phrase(2),
+            "summary": phrase(20),
+            "owns": {a: [phrase(4)], b: [phrase(4)]},
+            "handoff": phrase(12),
+            "keywords": [phrase(2)],
+        }
+        (root / "boundaries" / f"b-{i}.yaml").write_text(yaml.safe_dump(data))
+    per_episode = 9
+    for e in range(max(1, (entries - 15) // (per_episode + 1))):
+        moments = [
+            {
+                "at": f"{m * 5 + 1}:{rng.randint(0, 59):02d}",
+                "topic": phrase(5),
+                "summary": phrase(30),
+                "keywords": [phrase(2) for _ in range(4)],
+            }
+            for m in range(per_episode)
+        ]
+        data = {
+            "id": f"ep-{e}",
+            "title": phrase(5),
+            "guests": [{"name": f"{_word(rng)} {_word(rng)}"}],
+            "page_url": f"https://example.org/ep-{e}.html",
+            "video_url": f"https://example.org/watch?v=ep{e}",
+            "moments": moments,
+        }
+        (root / "episodes" / f"ep-{e}.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+def _typo(rng: random.Random, text: str) -> str:
+    if len(text) < 5:
+        return text
+    i = rng.randrange(1, len(text) - 1)
+    return text[:i] + text[i + 1 :]
+
+
+def synthetic_queries(content: Content, count: int, seed: int = 11) -> list[str]:
+    """Topics, keywords with a typo, role pairs and off-topic words: the mix members type."""
+    rng = random.Random(seed)
+    moments = list(content.moments.values())
+    roles = list(content.roles.values())
+    queries = []
+    for i in range(count):
+        moment = rng.choice(moments)
+        kind = i % 4
+        if kind == 0:
+            queries.append(moment.topic)
+        elif kind == 1:
+            queries.append(_typo(rng, rng.choice(moment.keywords)))
+        elif kind == 2:
+            queries.append(f"{rng.choice(roles).aliases[0]} vs {rng.choice(roles).name}")
+        else:
+            queries.append(f"{_word(rng)} {_word(rng)} {_word(rng)}")
+    return queries
+
+
+def _latencies(resolve: Callable[[str], object], queries: Sequence[str]) -> tuple[list[float], float]:
+    """Per-query latency in ms, and the share of queries that got an answer (so speed is not bought by silence)."""
+    timings = []
+    answered = 0
+    for query in queries:
+        start = time.perf_counter()
+        result = resolve(query)
+        timings.append((time.perf_counter() - start) * 1000)
+        answered += bool(getattr(result, "hit", result))
+    return timings, answered / len(queries)
+
+
+def _pct(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+def _load_ms(root: Path | None, repeats: int) -> tuple[float, Library]:
+    timings = []
+    library = None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        library = Library.load(root)
+        timings.append((time.perf_counter() - start) * 1000)
+    assert library is not None
+    return statistics.median(timings), library
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="fewer queries, for a smoke run")
+    args = parser.parse_args()
+    n_queries = 300 if args.quick else 2_000
+    n_baseline = 50 if args.quick else 200
+    golden = [case["query"] for case in yaml.safe_load(GOLDEN.read_text())]
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        datasets: list[tuple[str, Path | None]] = [("shipped", None)]
+        for size in (1_000, 10_000):
+            root = Path(tmp) / f"synthetic-{size}"
+            synthetic_content(root, size)
+            datasets.append((f"synthetic {size:,}", root))
+        for name, root in datasets:
+            load_ms, library = _load_ms(root, 10 if root is None else 2)
+            content = library.content
+            entries = len(content.roles) + len(content.boundaries) + len(content.episodes) + len(content.moments)
+            queries = golden if root is None else synthetic_queries(content, 400)
+            sample = (queries * (n_queries // len(queries) + 1))[:n_queries]
+            ours, our_rate = _latencies(library.resolver.resolve, sample)
+            baseline = DifflibResolver(content)
+            theirs, their_rate = _latencies(baseline.resolve, sample[:n_baseline])
+            rows.append((name, entries, load_ms, ours, theirs, our_rate, their_rate))
+    print(
+        f"{'content':<18}{'entries':>8}{'load ms':>9}{'p50 ms':>9}{'p99 ms':>9}{'difflib p50':>13}"
+        f"{'difflib p99':>13}{'speed-up p50':>14}{'speed-up p99':>14}{'answered':>10}{'difflib':>9}"
+    )
+    for name, entries, load_ms, ours, theirs, our_rate, their_rate in rows:
+        p50, p99, b50, b99 = _pct(ours, 50), _pct(ours, 99), _pct(theirs, 50), _pct(theirs, 99)
+        print(
+            f"{name:<18}{entries:>8,}{load_ms:>9.1f}{p50:>9.3f}{p99:>9.3f}{b50:>13.3f}{b99:>13.3f}"
+            f"{b50 / p50:>13.1f}x{b99 / p99:>13.1f}x{our_rate:>10.0%}{their_rate:>9.0%}"
+        )
+    print(f"({len(sample)} resolves per row for RoleCall, {n_baseline} for difflib; load is the median of runs)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+"""Shared fixtures: the shipped content, handlers, a console conversation, and a scratch copy of the content."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.console import Console
+from content.library import Library
+from content.loader import DEFAULT_CONTENT_DIR
+from handlers import Handlers
+
+FIXED_NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def library() -> Library:
+    return Library.load()
+
+
+@pytest.fixture
+def handlers(library: Library) -> Handlers:
+    return Handlers(library, clock=lambda: FIXED_NOW)
+
+
+@pytest.fixture
+def console(handlers: Handlers) -> Console:
+    """A console conversation, like errbot's testbot: ``console.ask("mle").plain_text()``."""
+    return Console(handlers)
+
+
+@pytest.fixture
+def content_dir(tmp_path: Path) -> Path:
+    """A writable copy of the shipped content, for tests that break or edit it."""
+    target = tmp_path / "content"
+    shutil.copytree(DEFAULT_CONTENT_DIR, target)
+    return target

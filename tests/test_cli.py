@@ -1,0 +1,140 @@
+"""The `rolecall` command as a user runs it: real processes, real exit codes, real output."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ROLECALL = [sys.executable, "-m", "bot"]
+
+
+def run(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.endswith("_TOKEN") and k != "CONTENT_DIR"}
+    return subprocess.run(
+        [*ROLECALL, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**base, **(env or {})},
+        timeout=60,
+    )
+
+
+def test_ask_prints_the_answer_and_exits_0() -> None:
+    result = run("ask", "mle", "vs", "ds")
+    assert result.returncode == 0
+    assert result.stdout.startswith("Machine learning engineer vs Data scientist")
+    assert "https://www.youtube.com/watch?v=" in result.stdout
+
+
+def test_ask_no_match_exits_3() -> None:
+    result = run("ask", "best pizza in naples")
+    assert result.returncode == 3
+    assert "No answer for" in result.stdout
+
+
+def test_ask_json_has_the_documented_fields() -> None:
+    result = run("ask", "--json", "sql before deep learning")
+    assert result.returncode == 0
+    answer = json.loads(result.stdout)
+    assert {"kind", "title", "text", "citations", "suggestions"} <= set(answer)
+    assert answer["kind"] == "moment"
+    assert answer["citations"] == [
+        {
+            "episode": "Practical Machine Learning Engineering for Production",
+            "guest": "Ben Wilson",
+            "timestamp": "44:23",
+            "seconds": 2663,
+            "url": "https://www.youtube.com/watch?v=sMy8NYZnsy8&t=2663s",
+        }
+    ]
+
+
+def test_ask_json_stdin_answers_one_line_per_query() -> None:
+    result = run("ask", "--json", "-", stdin="mle\nds vs mle\npizza\n\ntip\n")
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["kind"] for line in lines] == ["role", "boundary", "no_match", "help", "tip"]
+    assert result.returncode == 3  # at least one query had no match
+
+
+def test_usage_errors_exit_2() -> None:
+    assert run("ask").returncode == 2
+    assert run("ask", "mle", "-").returncode == 2
+    assert run("frobnicate").returncode == 2
+
+
+def test_content_check_passes_on_shipped_content() -> None:
+    result = run("content", "check")
+    assert result.returncode == 0
+    assert result.stdout.startswith("OK: 7 roles, 6 boundaries, 7 episodes, 36 moments")
+
+
+def test_content_check_lists_problems_as_file_line_message(content_dir: Path) -> None:
+    role = content_dir / "roles" / "data-scientist.yaml"
+    role.write_text(role.read_text().replace("summary:", "sumary:"), encoding="utf-8")
+    (content_dir / "roles" / "broken.yaml").write_text("id: [oops\n", encoding="utf-8")
+    result = run("content", "check", str(content_dir))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert f"{content_dir}/roles/data-scientist.yaml:4: unknown field 'sumary' (did you mean 'summary'?)" in lines
+    assert any(line.startswith(f"{content_dir}/roles/broken.yaml:2: YAML syntax error") for line in lines)
+
+
+def test_the_bot_refuses_to_start_on_invalid_content(content_dir: Path) -> None:
+    (content_dir / "roles" / "broken.yaml").write_text("id: [oops\n", encoding="utf-8")
+    result = run("run", env={"CONTENT_DIR": str(content_dir)}, stdin="mle\n")
+    assert result.returncode == 1
+    assert "the content is invalid" in result.stderr
+    assert "broken.yaml:2: YAML syntax error" in result.stderr
+
+
+def test_content_dir_setting_is_used(content_dir: Path) -> None:
+    role = content_dir / "roles" / "data-scientist.yaml"
+    role.write_text(role.read_text().replace("name: Data scientist", "name: Data wrangler"), encoding="utf-8")
+    assert run("ask", "ds", env={"CONTENT_DIR": str(content_dir)}).stdout.startswith("Data wrangler")
+
+
+def test_bad_settings_give_one_clear_line() -> None:
+    result = run("ask", "mle", env={"CONTENT_DIR": "/no/such/dir", "LOG_LEVEL": "LOUD"})
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "rolecall: CONTENT_DIR: /no/such/dir is not a directory",
+        "rolecall: LOG_LEVEL: 'LOUD' is not one of DEBUG, INFO, WARNING, ERROR",
+    ]
+
+
+def test_a_platform_token_is_not_ignored_and_never_printed() -> None:
+    secret = "xoxb-123456-SECRET-do-not-print"
+    result = run("run", env={"SLACK_BOT_TOKEN": secret}, stdin="mle\n")
+    assert result.returncode == 2
+    assert "SLACK_BOT_TOKEN is set" in result.stderr
+    assert secret not in result.stderr + result.stdout
+
+
+def test_console_conversation_over_stdin() -> None:
+    result = run("run", stdin="mle vs ds\nbatch scoring\nquit\nmle\n")
+    assert result.returncode == 0
+    answers = result.stdout.split("\n\n")
+    assert answers[0] == "Machine learning engineer vs Data scientist"
+    assert "Online serving versus batch scoring" in result.stdout
+    assert result.stdout.count("Machine learning engineer\n") == 0  # 'mle' after 'quit' was never answered
+
+
+def test_console_strips_terminal_escapes_from_echoes() -> None:
+    result = run("run", stdin="\x1b]0;pwned\x07\x1b[2Jpizza\n")
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "No answer for" in result.stdout
+
+
+@pytest.mark.parametrize("query", ["a" * 10_000, "\x00\x01\x02", "🙂" * 1000, "<!channel> @everyone"])
+def test_hostile_queries_never_crash_the_cli(query: str) -> None:
+    result = run("ask", "--json", "-", stdin=query + "\n")
+    assert result.returncode in (0, 3)
+    assert len(json.loads(result.stdout)["title"]) < 200

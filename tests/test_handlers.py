@@ -1,0 +1,133 @@
+"""Handlers: each answer kind carries the right content and citations; no platform is involved."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.console import Console
+from handlers import Handlers
+from handlers.tip import pick_for_week
+
+
+def test_two_line_conversation(console: Console) -> None:
+    assert "owns" in console.ask("mle vs ds").plain_text()
+    assert console.ask("batch scoring").plain_text().startswith("Online serving versus batch scoring")
+
+
+def test_role_answer_has_responsibilities_skills_boundaries_and_sources(handlers: Handlers) -> None:
+    reply = handlers.handle("mle")
+    assert reply.kind == "role" and reply.title == "Machine learning engineer"
+    headings = [s.heading for s in reply.sections]
+    assert {"Responsibilities", "Skills", "Boundaries"} <= set(headings)
+    boundaries = next(s for s in reply.sections if s.heading == "Boundaries")
+    assert len(boundaries.items) == 5
+    assert reply.citations and all("&t=" in c.url for c in reply.citations)
+
+
+def test_boundary_answer_is_the_same_in_both_orders(handlers: Handlers) -> None:
+    assert handlers.handle("mle vs ds") == handlers.handle("ds vs mle")
+    reply = handlers.handle("de vs mle")
+    text = reply.plain_text()
+    assert reply.title == "Machine learning engineer vs Data engineer"
+    assert "Data engineer owns" in text and "Machine learning engineer owns" in text and "Hand-off" in text
+    assert [c.timestamp for c in reply.citations] == ["40:10", "31:15"]
+
+
+def test_boundary_with_a_role_family_names_all_of_it(handlers: Handlers) -> None:
+    reply = handlers.handle("mle vs platform engineer")
+    assert reply.title == "Machine learning engineer vs MLOps engineer / ML platform engineer"
+
+
+def test_citation_deep_link_is_video_plus_seconds(handlers: Handlers) -> None:
+    reply = handlers.handle("sql before deep learning")
+    (citation,) = reply.citations
+    assert citation.url == "https://www.youtube.com/watch?v=sMy8NYZnsy8&t=2663s"
+    assert (citation.timestamp, citation.seconds, citation.guest) == ("44:23", 2663, "Ben Wilson")
+    assert citation.episode == "Practical Machine Learning Engineering for Production"
+
+
+def test_moment_answer_points_to_related_commands(handlers: Handlers) -> None:
+    reply = handlers.handle("batch scoring")
+    related = next(s for s in reply.sections if s.heading == "Related")
+    assert "Machine learning engineer vs Data engineer (ask: mle vs de)" in related.items
+
+
+def test_every_suggested_query_leads_to_its_label(handlers: Handlers) -> None:
+    """'(ask: X)' hints must work when typed, or members learn to ignore them."""
+    for reply in (handlers.handle("roles"), handlers.handle("mle"), handlers.handle("batch scoring")):
+        for section in reply.sections:
+            for item in section.items:
+                if "(ask: " in item:
+                    query = item.rsplit("(ask: ", 1)[1].rstrip(")")
+                    assert handlers.handle(query).kind != "no_match", query
+
+
+def test_role_without_sources_says_so(handlers: Handlers) -> None:
+    reply = handlers.handle("ai engineer")
+    assert reply.citations == ()
+    assert "cites no episode moment" in reply.plain_text()
+
+
+def test_no_match_echo_is_short_and_control_free(handlers: Handlers) -> None:
+    reply = handlers.handle("\x1b[2J" + "pizza " * 100)
+    assert reply.kind == "no_match"
+    assert "\x1b" not in reply.plain_text()
+    assert len(reply.title) < 90
+
+
+def test_pair_without_boundary_suggests_nearby_ones(handlers: Handlers) -> None:
+    reply = handlers.handle("mlops vs ml platform engineer")
+    assert reply.kind == "no_match"
+    assert reply.title == "No boundary between MLOps engineer and ML platform engineer is written yet"
+    assert [s.query for s in reply.suggestions] == ["mle vs mlops"]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "help", "HELP", "?"])
+def test_empty_and_help_show_help(handlers: Handlers, text: str) -> None:
+    assert handlers.handle(text).kind == "help"
+
+
+def test_lists(handlers: Handlers) -> None:
+    roles = handlers.handle("roles")
+    assert roles.kind == "list" and len(roles.sections[0].items) == 7 and len(roles.sections[1].items) == 6
+    assert len(handlers.handle("episodes").sections[0].items) == 7
+
+
+def test_episode_answer_lists_its_moments(handlers: Handlers) -> None:
+    reply = handlers.handle("nadia nahar")
+    assert reply.kind == "episode" and [c.timestamp for c in reply.citations] == [
+        "6:58",
+        "7:42",
+        "10:12",
+        "29:42",
+        "56:55",
+    ]
+    assert "https://datatalks.club/podcast/software-engineering-for-machine-learning.html" in reply.plain_text()
+
+
+def test_tip_is_stable_within_a_week_and_moves_between_weeks(handlers: Handlers) -> None:
+    monday = datetime(2026, 11, 23, 0, 1, tzinfo=UTC)
+    sunday = datetime(2026, 11, 29, 23, 59, tzinfo=UTC)
+    assert handlers.tip(monday) == handlers.tip(sunday)
+    assert handlers.tip(monday).ref != handlers.tip(monday + timedelta(days=7)).ref
+    assert handlers.tip(monday).title.startswith("Tip of the week (2026-W48): ")
+
+
+def test_tip_walks_through_every_moment(handlers: Handlers) -> None:
+    library = handlers.library
+    start = datetime(2027, 1, 4, tzinfo=UTC)  # a Monday in ISO week 1
+    seen = {pick_for_week(library, start + timedelta(weeks=n)).key for n in range(len(library.content.moments))}
+    assert seen == set(library.content.moments)
+
+
+def test_handlers_and_content_never_import_a_platform() -> None:
+    import pathlib
+    import re
+
+    platform_import = re.compile(r"^\s*(?:from|import)\s+(?:slack_bolt|slack_sdk|discord)\b", re.MULTILINE)
+    root = pathlib.Path(__file__).resolve().parent.parent
+    for package in ("handlers", "content"):
+        for path in (root / package).rglob("*.py"):
+            assert not platform_import.search(path.read_text()), path

@@ -1,0 +1,114 @@
+"""The resolver: any input is safe, results stay within bounds, and pairs are symmetric."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from content.library import Library
+from content.search import MAX_SUGGESTIONS
+from content.text import normalize
+
+EVIL = [
+    "",
+    "   \t\n ",
+    "a" * 10_000,
+    "mle vs " * 2_000,
+    "\x00\x01\x1b[31mred\x1b[0m",
+    "\u202emle\u202c",
+    "🙂" * 500,
+    "<!channel> <@U123> @everyone @here",
+    "vs vs vs",
+    "difference between",
+    "@",
+    ":::",
+    "a@1:00",
+    "ml-production@99:99",
+    "ben wilson 61:99",
+]
+
+
+def _check(library: Library, query: str) -> None:
+    resolution = library.resolver.resolve(query)
+    content = library.content
+    known = {
+        "role": content.roles,
+        "boundary": content.boundaries,
+        "episode": content.episodes,
+        "moment": content.moments,
+    }
+    hits = ([resolution.hit] if resolution.hit else []) + list(resolution.suggestions)
+    for hit in hits:
+        assert hit.id in known[hit.kind]
+        assert 0 <= hit.score <= 100
+    assert len(resolution.suggestions) <= MAX_SUGGESTIONS
+    if resolution.pair is not None:
+        assert all(role in content.roles for role in resolution.pair)
+
+
+@pytest.mark.parametrize("query", EVIL, ids=range(len(EVIL)))
+def test_hostile_inputs_are_safe(library: Library, query: str) -> None:
+    _check(library, query)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=400))
+def test_any_text_resolves_within_bounds(library: Library, query: str) -> None:
+    _check(library, query)
+
+
+WORDS = ["mle", "ds", "vs", "or", "and", "data", "engineer", "batch", "scoring", "ben", "44:23", "@", "?", "sql", "é"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(WORDS), max_size=12).map(" ".join))
+def test_word_salad_from_the_vocabulary_is_safe(library: Library, query: str) -> None:
+    _check(library, query)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_every_pair_resolves_the_same_in_both_orders(library: Library, data: st.DataObject) -> None:
+    roles = library.content.roles
+    a = roles[data.draw(st.sampled_from(sorted(roles)))]
+    b = roles[data.draw(st.sampled_from(sorted(roles)))]
+    name_a = data.draw(st.sampled_from([a.name, *a.aliases]))
+    name_b = data.draw(st.sampled_from([b.name, *b.aliases]))
+    sep = data.draw(st.sampled_from(["vs", "versus", "or", "and", "vs."]))
+    # "Big Data Engineer vs Data Scientist" is an episode title: an exact title rightly wins over the pair.
+    titles = {normalize(e.title) for e in library.content.episodes.values()}
+    assume(not {normalize(f"{name_a} {sep} {name_b}"), normalize(f"{name_b} {sep} {name_a}")} & titles)
+    forward = library.resolver.resolve(f"{name_a} {sep} {name_b}")
+    backward = library.resolver.resolve(f"{name_b} {sep} {name_a}")
+    assert forward.hit == backward.hit
+    assert forward.pair in (None, backward.pair, tuple(reversed(backward.pair or ())))
+    if a.id != b.id and library.content.boundary_between(a.id, b.id):
+        assert forward.hit is not None and forward.hit.kind == "boundary"
+
+
+def test_every_name_and_alias_finds_its_entry(library: Library) -> None:
+    for role in library.content.roles.values():
+        for name in (role.id, role.name, *role.aliases):
+            hit = library.resolver.resolve(name).hit
+            assert hit is not None and (hit.kind, hit.id) == ("role", role.id), name
+    for episode in library.content.episodes.values():
+        for name in (episode.id, episode.title, *episode.aliases, *(g.name for g in episode.guests)):
+            hit = library.resolver.resolve(name).hit
+            assert hit is not None and (hit.kind, hit.id) == ("episode", episode.id), name
+
+
+def test_every_moment_is_found_by_its_key_and_its_topic(library: Library) -> None:
+    for key, moment in library.content.moments.items():
+        assert library.resolver.resolve(key).hit.id == key
+        hit = library.resolver.resolve(moment.topic).hit
+        assert hit is not None, moment.topic
+        # A topic shared word-for-word with another moment may pick either; it must at least be a moment.
+        assert hit.kind in ("moment", "boundary", "role"), (moment.topic, hit)
+
+
+def test_no_match_offers_close_suggestions(library: Library) -> None:
+    resolution = library.resolver.resolve("platfrom")
+    assert resolution.hit is None or resolution.hit.kind in ("role", "moment", "episode")
+    resolution = library.resolver.resolve("deploymnt tooling")
+    assert resolution.hit is not None or resolution.suggestions
