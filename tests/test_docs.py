@@ -1,0 +1,26 @@
+"""The docs a newcomer reads first stay true: the two commands, and every setting in the README table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.config import SETTINGS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_readme_opens_with_make_run_and_make_test() -> None:
+    head = (ROOT / "README.md").read_text(encoding="utf-8").split("\n## ", 1)[0]
+    assert "make run" in head and "make test" in head
+
+
+def test_every_setting_is_in_the_readme_table() -> None:
+    rows = [line for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines() if line.startswith("| `")]
+    documented = {row.split("`")[1]: row for row in rows}
+    for name, _default, meaning in SETTINGS:
+        assert name in documented, name
+        assert meaning in documented[name], name
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
