@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -60,8 +61,16 @@ class Content:
 
     def cited_by(self, moment_key: str) -> list[Role | Boundary]:
         """Roles and boundaries that cite a moment, for "related" pointers."""
+        return self._citing.get(moment_key, [])
+
+    @cached_property
+    def _citing(self) -> dict[str, list[Role | Boundary]]:
+        index: dict[str, list[Role | Boundary]] = {}
         entries: Iterable[Role | Boundary] = [*self.roles.values(), *self.boundaries.values()]
-        return [e for e in entries if any(s.key == moment_key for s in e.sources)]
+        for entry in entries:
+            for source in dict.fromkeys(s.key for s in entry.sources):
+                index.setdefault(source, []).append(entry)
+        return index
 
     def summary(self) -> str:
         """One line of counts, as ``content check`` prints it."""

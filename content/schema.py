@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Annotated
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -52,8 +53,9 @@ class SourceRef:
     episode: str
     at: Timestamp
 
-    @property
+    @cached_property
     def key(self) -> str:
+        """'ml-production@44:23'."""
         return f"{self.episode}@{self.at}"
 
 
@@ -160,13 +162,14 @@ class Moment:
     summary: str
     keywords: tuple[str, ...]
 
-    @property
+    @cached_property
     def key(self) -> str:
+        """'ml-production@44:23': how sources and members refer to this moment."""
         return f"{self.episode.id}@{self.at}"
 
-    @property
+    @cached_property
     def url(self) -> str:
-        """The video URL with ``t=<seconds>s`` added, so the link starts at this moment."""
+        """The video URL with ``t=<seconds>s`` added, so the link starts at this moment (computed once)."""
         parts = urlsplit(self.episode.video_url)
         query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "t"]
         query.append(("t", f"{self.at.seconds}s"))

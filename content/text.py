@@ -37,6 +37,8 @@ ROLE_FRAME_WORDS = frozenset(
 
 def strip_control(text: str) -> str:
     """Drop control and format characters (terminal escapes, zero-width joiners, NULs), keep the rest."""
+    if text.isprintable():  # the common case, checked in C
+        return text
     return "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
 
 
