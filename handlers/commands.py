@@ -9,6 +9,8 @@ from content.library import Library
 from content.search import Hit
 from content.text import normalize
 from handlers import answers
+from handlers.admin import REFUSAL, admin_reply
+from handlers.asker import CONSOLE, Asker
 from handlers.reply import Reply
 from handlers.tip import pick_for_week, tip_reply, week_of
 
@@ -44,8 +46,11 @@ class Handlers:
         """The content snapshot answers come from right now."""
         return self._library()
 
-    def handle(self, text: str) -> Reply:
-        """Answer one line of the shared grammar ('mle', 'mle vs ds', 'batch scoring', 'tip', 'help')."""
+    def handle(self, text: str, asker: Asker = CONSOLE) -> Reply:
+        """Answer one line of the shared grammar ('mle', 'mle vs ds', 'batch scoring', 'tip', 'help', 'admin ...')."""
+        first_word, _, admin_args = text.strip().partition(" ")
+        if first_word.lower() == "admin":
+            return admin_reply(self.library, admin_args) if asker.moderator else REFUSAL
         key = normalize(text)
         if (key and key in _HELP) or text.strip() in ("", "?"):
             # Emoji- or punctuation-only text normalises to nothing; that is a question without an answer, not help.

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from content.schema import Moment
 
-ReplyKind = Literal["role", "boundary", "episode", "moment", "list", "tip", "help", "no_match"]
+ReplyKind = Literal["role", "boundary", "episode", "moment", "list", "tip", "help", "no_match", "admin", "refused"]
 
 
 @dataclass(frozen=True)
