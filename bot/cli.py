@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import logging
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from bot.config import Settings, SettingsError
 from bot.console import Console
+from bot.runtime import RunOptions, Runtime
 from content.library import Library
 from content.loader import ContentError
 from handlers import Handlers
@@ -24,6 +26,11 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     run = commands.add_parser("run", help="start the bot (console when no platform token is set)")
     run.add_argument("--content-dir", type=Path, help="content directory (default: CONTENT_DIR or shipped)")
+    run.add_argument(
+        "--slack-mode", choices=("socket", "http"), help="Slack transport (default: socket with an app token)"
+    )
+    run.add_argument("--host", default="0.0.0.0", help="HTTP server address (default 0.0.0.0)")
+    run.add_argument("--port", type=int, help="serve HTTP (Slack events in http mode, /healthz) on this port")
     ask = commands.add_parser("ask", help="answer one question and exit")
     ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
     ask.add_argument("--content-dir", type=Path, help="content directory (default: CONTENT_DIR or shipped)")
@@ -59,7 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = Handlers(library)
     if command == "ask":
         return _ask(handlers, args.text, args.json)
-    return _run(settings, handlers)
+    if command != "run":  # bare `rolecall`: the console or the configured adapters, with default options
+        return _run(settings, handlers, RunOptions())
+    return _run(settings, handlers, RunOptions(args.slack_mode, args.host, args.port))
 
 
 def _check(directory: Path | None) -> int:
@@ -94,14 +103,24 @@ def _ask(handlers: Handlers, words: list[str], as_json: bool) -> int:
     return status
 
 
-def _run(settings: Settings, handlers: Handlers) -> int:
-    if settings.platforms:
-        # The Slack and Discord adapters are separate issues; refuse rather than silently ignore a token.
-        names = ", ".join(f"{p.upper()}_{'BOT_TOKEN' if p == 'slack' else 'TOKEN'}" for p in settings.platforms)
-        print(
-            f"rolecall: {names} is set, but this version has no adapter for it yet; unset it to use the console",
-            file=sys.stderr,
-        )
+def _run(settings: Settings, handlers: Handlers, options: RunOptions) -> int:
+    if settings.discord_token is not None:
+        # The Discord adapter is a separate issue; refuse rather than silently ignore a token.
+        print("rolecall: DISCORD_TOKEN is set, but this version has no Discord adapter yet", file=sys.stderr)
         return EXIT_USAGE
-    log.info("console mode: %s", handlers.library.content.summary())
-    return Console(handlers).loop(sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
+    if not settings.platforms and options.port is None:
+        log.info("console mode: %s", handlers.library.content.summary())
+        return Console(handlers).loop(sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
+    runtime = Runtime(settings, handlers, options)
+    problems = runtime.check()
+    for problem in problems:
+        print(f"rolecall: {problem}", file=sys.stderr)
+    if problems:
+        return EXIT_USAGE
+    log.info("content: %s", handlers.library.content.summary())
+    try:
+        asyncio.run(runtime.run_until_signal())
+    except Exception as exc:  # start-up failures (unreachable Slack, port in use): one line, no traceback
+        log.error("could not start: %s: %s", type(exc).__name__, exc)
+        return EXIT_INVALID
+    return EXIT_OK

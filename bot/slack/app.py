@@ -1,0 +1,93 @@
+"""The Slack app core: one AsyncApp with the slash command, the share button and the App Home.
+
+Socket Mode and HTTP mode are thin transports around this same app (slack-bolt's own adapter model).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import SlackSettings
+from bot.slack.render import SHARE_ACTION, home_view, message
+from handlers import Handlers
+from handlers.asker import Asker, split_public
+
+log = logging.getLogger("rolecall.slack")
+
+
+class _DropTokenUnusedWarning(logging.Filter):
+    """Bolt also reads SLACK_BOT_TOKEN from the environment and warns that our client's token wins: it does."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+_bolt_log = logging.getLogger("rolecall.slack.bolt")
+_bolt_log.addFilter(_DropTokenUnusedWarning())
+
+# Replies that belong to the asker alone: never offered for sharing in the channel.
+_PRIVATE_KINDS = {"help", "admin", "refused"}
+
+
+def web_client(settings: SlackSettings) -> AsyncWebClient:
+    """The Web API client: retries connection errors and honours 429 Retry-After."""
+    return AsyncWebClient(
+        token=settings.bot_token.get_secret_value(),
+        base_url=settings.api_url,
+        retry_handlers=[AsyncConnectionErrorRetryHandler(max_retry_count=2), AsyncRateLimitErrorRetryHandler(3)],
+    )
+
+
+def build_app(handlers: Handlers, settings: SlackSettings, mode: str) -> AsyncApp:
+    """The bolt app answering ``settings.command``; ``mode`` is 'socket' or 'http' (which verifies signatures)."""
+    secret = settings.signing_secret.get_secret_value() if settings.signing_secret else ""
+    app = AsyncApp(
+        signing_secret=secret,
+        client=web_client(settings),
+        request_verification_enabled=mode == "http",
+        # Listeners run inline and the response leaves as soon as they return, instead of bolt polling for the
+        # ack every 10 ms. So listeners only ack; Web API calls go in lazy listeners, which run after the ack.
+        process_before_response=True,
+        logger=_bolt_log,
+    )
+
+    @app.command(settings.command)
+    async def on_command(ack: AsyncAck, command: dict[str, Any]) -> None:
+        text, public = split_public(command.get("text", ""))
+        asker = Asker("slack", moderator=command.get("user_id") in settings.moderators)
+        reply = handlers.handle(text, asker)
+        share = None if public or reply.kind in _PRIVATE_KINDS else text
+        # The answer goes in the ack itself: it takes milliseconds, so Slack's 3-second limit is never at risk.
+        await ack(
+            response_type="in_channel" if public and reply.kind not in _PRIVATE_KINDS else "ephemeral",
+            **message(reply, share),
+        )
+        log.info("slack command kind=%s id=%s score=%s", reply.kind, reply.ref, reply.score)
+
+    async def just_ack(ack: AsyncAck) -> None:
+        await ack()
+
+    async def share(body: dict[str, Any], respond: AsyncRespond) -> None:
+        query = body["actions"][0].get("value", "")
+        reply = handlers.handle(query, Asker("slack"))
+        await respond(response_type="in_channel", replace_original=False, **message(reply))
+        await respond(delete_original=True)
+
+    async def publish_home(event: dict[str, Any], client: AsyncWebClient) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        view = home_view([handlers.help(), handlers.roles(), handlers.tip()])
+        await client.views_publish(user_id=event["user"], view=view)
+
+    app.action(SHARE_ACTION)(ack=just_ack, lazy=[share])
+    app.event("app_home_opened")(ack=just_ack, lazy=[publish_home])
+
+    return app
