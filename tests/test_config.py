@@ -1,0 +1,66 @@
+"""Settings: every problem is one clear line, and secrets never appear in messages or reprs."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import Settings, SettingsError
+
+TOKEN = "xoxb-SECRET-bot-token-value"
+APP = "xapp-SECRET-app-token-value"
+SIGNING = "SECRET-signing-secret-value"
+
+
+def problems(env: dict[str, str]) -> list[str]:
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env(env)
+    message = str(caught.value)
+    for secret in (TOKEN, APP, SIGNING):
+        assert secret not in message
+    return message.splitlines()
+
+
+def test_no_settings_means_console() -> None:
+    settings = Settings.from_env({})
+    assert settings.platforms == [] and settings.slack is None
+
+
+def test_slack_socket_mode_by_default_with_an_app_token() -> None:
+    settings = Settings.from_env({"SLACK_BOT_TOKEN": TOKEN, "SLACK_APP_TOKEN": APP, "SLACK_MODERATORS": "U1AB, W2CD"})
+    assert settings.slack is not None and settings.slack.default_mode == "socket"
+    assert settings.slack.moderators == {"U1AB", "W2CD"}
+    assert settings.slack.command == "/rolecall" and settings.slack.api_url == "https://slack.com/api/"
+    assert TOKEN not in repr(settings) and APP not in repr(settings)
+
+
+def test_slack_http_mode_with_only_a_signing_secret() -> None:
+    env = {"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SIGNING, "SLACK_API_URL": "http://127.0.0.1:9/api"}
+    slack = Settings.from_env(env).slack
+    assert slack is not None and slack.default_mode == "http" and slack.api_url == "http://127.0.0.1:9/api/"
+
+
+def test_bot_token_without_a_way_to_connect() -> None:
+    assert problems({"SLACK_BOT_TOKEN": TOKEN}) == [
+        "SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP mode) is"
+    ]
+
+
+def test_app_token_without_bot_token() -> None:
+    assert problems({"SLACK_APP_TOKEN": APP}) == ["SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not"]
+
+
+def test_every_slack_problem_at_once() -> None:
+    env = {
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_APP_TOKEN": APP,
+        "SLACK_COMMAND": "rolecall",
+        "SLACK_MODERATORS": "U1AB,alice",
+        "SLACK_API_URL": "ftp://slack.com/x",
+        "LOG_LEVEL": "chatty",
+    }
+    assert problems(env) == [
+        "LOG_LEVEL: 'CHATTY' is not one of DEBUG, INFO, WARNING, ERROR",
+        "SLACK_COMMAND: 'rolecall' is not a slash command like /rolecall",
+        "SLACK_MODERATORS: 'alice' is not a Slack user id like U012AB3CD",
+        "SLACK_API_URL: must be an http(s) URL ending with /api/, like https://slack.com/api/",
+    ]

@@ -1,0 +1,29 @@
+"""The shipped Slack manifest declares what the adapter uses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from bot.config import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_manifest_matches_the_adapter() -> None:
+    manifest = yaml.safe_load((ROOT / "slack-manifest.yml").read_text(encoding="utf-8"))
+    (command,) = manifest["features"]["slash_commands"]
+    default = Settings.from_env({"SLACK_BOT_TOKEN": "x", "SLACK_APP_TOKEN": "y"}).slack
+    assert default is not None and command["command"] == default.command
+    assert set(manifest["oauth_config"]["scopes"]["bot"]) == {"commands", "chat:write", "chat:write.public"}
+    assert manifest["settings"]["socket_mode_enabled"] is True
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True  # the "Share in channel" button
+    assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+
+
+def test_procfile_runs_the_worker_and_http_mode() -> None:
+    lines = (ROOT / "Procfile").read_text(encoding="utf-8").splitlines()
+    assert "worker: rolecall run" in lines
+    assert "web: rolecall run --slack-mode http --port $PORT" in lines
