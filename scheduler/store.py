@@ -1,0 +1,418 @@
+"""Durable tip state on SQLite or PostgreSQL (SQLAlchemy Core): the chosen tip per period and the delivery ledger.
+
+Every rule that must hold across restarts and replicas is a database constraint here: one tip row per period
+(primary key) and one delivery row per (destination, period) (primary key), claimed before anything is sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    and_,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+log = logging.getLogger("rolecall.store")
+
+SCHEMA_VERSION = 1
+DEFAULT_DATABASE_URL = "sqlite:///data/rolecall.db"
+
+metadata = MetaData()
+schema_table = Table("rolecall_schema", metadata, Column("id", Integer, primary_key=True), Column("version", Integer))
+periods_table = Table(
+    "tip_periods",
+    metadata,
+    Column("period", String(16), primary_key=True),
+    Column("moment_key", String(200), nullable=False),
+    Column("cycle", Integer, nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("chosen_at", DateTime, nullable=False),
+)
+skips_table = Table(
+    "tip_skips",
+    metadata,
+    Column("cycle", Integer, primary_key=True),
+    Column("moment_key", String(200), primary_key=True),
+    Column("skipped_at", DateTime, nullable=False),
+)
+pins_table = Table(
+    "tip_pins",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("moment_key", String(200), nullable=False),
+    Column("pinned_at", DateTime, nullable=False),
+)
+deliveries_table = Table(
+    "tip_deliveries",
+    metadata,
+    Column("destination", String(200), primary_key=True),
+    Column("period", String(16), primary_key=True),
+    Column("state", String(16), nullable=False),  # claimed | sent | failed | missed
+    Column("moment_key", String(200)),
+    Column("owner", String(200)),
+    Column("lease_until", DateTime),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("message_id", String(200)),
+    Column("error", String(500)),
+    Column("updated_at", DateTime, nullable=False),
+)
+destinations_table = Table(
+    "tip_destinations",
+    metadata,
+    Column("destination", String(200), primary_key=True),
+    Column("first_seen", DateTime, nullable=False),
+)
+
+
+def _naive(moment: datetime) -> datetime:
+    """Stored as naive UTC: SQLite keeps no zone, so both engines get the same thing."""
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    return moment.replace(tzinfo=UTC) if moment is not None else None
+
+
+def engine_for(url: str) -> Engine:
+    """An engine for DATABASE_URL; 'postgresql://' uses psycopg 3, SQLite files get their folder and WAL."""
+    if url.startswith(("postgres://", "postgresql://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One row of the ledger."""
+
+    destination: str
+    period: str
+    state: str
+    moment_key: str | None
+    owner: str | None
+    lease_until: datetime | None
+    attempts: int
+    message_id: str | None
+    error: str | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The tip stored for a period."""
+
+    period: str
+    moment_key: str
+    cycle: int
+    source: str
+
+
+class Store:
+    """All reads and writes of tip state. Methods are small transactions; none holds a lock across a send."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        """Connect and create or upgrade the schema."""
+        store = cls(engine_for(url))
+        store.migrate()
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- schema --------------------------------------------------------------------------------------------
+
+    def migrate(self) -> None:
+        """Create or upgrade the schema; safe when several replicas start at once."""
+        for attempt in range(5):
+            try:
+                with self.engine.begin() as conn:
+                    if conn.dialect.name == "postgresql":
+                        # One migrator at a time across replicas; released at commit.
+                        conn.execute(text("SELECT pg_advisory_xact_lock(7346132)"))
+                    metadata.create_all(conn, checkfirst=True)
+                    version = conn.execute(select(schema_table.c.version).where(schema_table.c.id == 1)).scalar()
+                    if version is None:
+                        conn.execute(insert(schema_table).values(id=1, version=SCHEMA_VERSION))
+                    elif version > SCHEMA_VERSION:
+                        raise RuntimeError(f"the database schema is version {version}, newer than this bot's")
+                return
+            except (IntegrityError, OperationalError) as exc:
+                # SQLite has no advisory lock: a replica that lost the race to CREATE TABLE retries and finds it done.
+                if attempt == 4:
+                    raise
+                log.info("schema creation raced with another process (%s); retrying", type(exc).__name__)
+
+    def ping(self) -> None:
+        """Raise if the database cannot be reached."""
+        with self.engine.connect() as conn:
+            conn.execute(select(1))
+
+    # -- rotation ------------------------------------------------------------------------------------------
+
+    def choice(self, period: str) -> Choice | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(periods_table).where(periods_table.c.period == period)).first()
+        return Choice(row.period, row.moment_key, row.cycle, row.source) if row else None
+
+    def choose(self, period: str, order: Sequence[str], now: datetime) -> Choice:
+        """The tip for ``period``, choosing and storing it if nobody has yet. All replicas get the same answer."""
+        existing = self.choice(period)
+        if existing is not None:
+            return existing
+        try:
+            with self.engine.begin() as conn:
+                choice = self._next(conn, period, order)
+                conn.execute(
+                    insert(periods_table).values(
+                        period=period,
+                        moment_key=choice.moment_key,
+                        cycle=choice.cycle,
+                        source=choice.source,
+                        chosen_at=_naive(now),
+                    )
+                )
+                if choice.source == "pin":
+                    oldest = select(func.min(pins_table.c.id)).where(pins_table.c.moment_key == choice.moment_key)
+                    conn.execute(delete(pins_table).where(pins_table.c.id == oldest.scalar_subquery()))
+            return choice
+        except IntegrityError:
+            stored = self.choice(period)  # another replica chose first: use its choice
+            assert stored is not None
+            return stored
+
+    def _next(self, conn, period: str, order: Sequence[str]) -> Choice:  # type: ignore[no-untyped-def]
+        available = set(order)
+        for (key,) in conn.execute(select(pins_table.c.moment_key).order_by(pins_table.c.id)):
+            if key in available:
+                cycle = conn.execute(select(func.max(periods_table.c.cycle))).scalar() or 1
+                return Choice(period, key, cycle, "pin")
+        cycle = conn.execute(select(func.max(periods_table.c.cycle))).scalar() or 1
+        used = {k for (k,) in conn.execute(select(periods_table.c.moment_key).where(periods_table.c.cycle == cycle))}
+        used |= {k for (k,) in conn.execute(select(skips_table.c.moment_key).where(skips_table.c.cycle == cycle))}
+        pool = [key for key in order if key not in used]
+        if not pool:  # every current moment has had its turn: a new cycle starts
+            cycle, pool = cycle + 1, list(order)
+        return Choice(period, pool[0], cycle, "rotation")
+
+    def replace_choice(self, period: str) -> None:
+        """Forget the stored tip of a period (before anything was delivered for it), so it is chosen again."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(periods_table).where(periods_table.c.period == period))
+
+    def skip(self, choice: Choice, now: datetime) -> None:
+        """Mark a moment as used in its cycle without posting it, and forget the period's choice."""
+        with self.engine.begin() as conn:
+            exists = select(skips_table).where(
+                and_(skips_table.c.cycle == choice.cycle, skips_table.c.moment_key == choice.moment_key)
+            )
+            if conn.execute(exists).first() is None:
+                conn.execute(
+                    insert(skips_table).values(cycle=choice.cycle, moment_key=choice.moment_key, skipped_at=_naive(now))
+                )
+            conn.execute(delete(periods_table).where(periods_table.c.period == choice.period))
+
+    def pin(self, moment_key: str, now: datetime) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(insert(pins_table).values(moment_key=moment_key, pinned_at=_naive(now)))
+
+    def pins(self) -> list[str]:
+        with self.engine.connect() as conn:
+            return [k for (k,) in conn.execute(select(pins_table.c.moment_key).order_by(pins_table.c.id))]
+
+    def history(self) -> list[Choice]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(periods_table).order_by(periods_table.c.period)).all()
+        return [Choice(r.period, r.moment_key, r.cycle, r.source) for r in rows]
+
+    # -- ledger --------------------------------------------------------------------------------------------
+
+    def register(self, destination: str, now: datetime) -> datetime:
+        """Remember when a destination was first configured (periods before it are never 'missed')."""
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(destinations_table.c.first_seen).where(destinations_table.c.destination == destination)
+            ).first()
+            if row is not None:
+                return _aware(row.first_seen)  # type: ignore[return-value]
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(destinations_table).values(destination=destination, first_seen=_naive(now)))
+        except IntegrityError:
+            return self.register(destination, now)
+        return now
+
+    def claim(
+        self, destination: str, period: str, moment_key: str, owner: str, now: datetime, lease: timedelta
+    ) -> bool:
+        """Take the right to post ``period`` to ``destination``. Exactly one caller ever gets True for a new row."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    insert(deliveries_table).values(
+                        destination=destination,
+                        period=period,
+                        state="claimed",
+                        moment_key=moment_key,
+                        owner=owner,
+                        lease_until=_naive(now + lease),
+                        attempts=0,
+                        updated_at=_naive(now),
+                    )
+                )
+            return True
+        except IntegrityError:
+            return False
+
+    def take_over(
+        self,
+        destination: str,
+        period: str,
+        owner: str,
+        now: datetime,
+        lease: timedelta,
+        states: Sequence[str],
+        *,
+        dead_owner: str | None = None,
+    ) -> bool:
+        """Re-claim a row in one of ``states`` whose lease expired (or whose owner is known dead). One winner."""
+        row = deliveries_table.c
+        condition = and_(row.destination == destination, row.period == period, row.state.in_(states))
+        if dead_owner is not None:
+            condition = and_(condition, row.owner == dead_owner)
+        elif "claimed" in states:
+            condition = and_(condition, (row.state != "claimed") | (row.lease_until < _naive(now)))
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                update(deliveries_table)
+                .where(condition)
+                .values(state="claimed", owner=owner, lease_until=_naive(now + lease), updated_at=_naive(now))
+            )
+        return result.rowcount == 1
+
+    def attempt(self, destination: str, period: str, now: datetime) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(deliveries_table)
+                .where(and_(deliveries_table.c.destination == destination, deliveries_table.c.period == period))
+                .values(attempts=deliveries_table.c.attempts + 1, updated_at=_naive(now))
+            )
+
+    def finish(
+        self,
+        destination: str,
+        period: str,
+        owner: str,
+        now: datetime,
+        *,
+        message_id: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Mark a claimed row sent (with the platform's message id) or failed (with the error)."""
+        state = "sent" if error is None else "failed"
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(deliveries_table)
+                .where(
+                    and_(
+                        deliveries_table.c.destination == destination,
+                        deliveries_table.c.period == period,
+                        deliveries_table.c.owner == owner,
+                    )
+                )
+                .values(
+                    state=state,
+                    message_id=message_id,
+                    error=(error or None) and error[:500],
+                    lease_until=None,
+                    updated_at=_naive(now),
+                )
+            )
+
+    def record_missed(self, destination: str, period: str, now: datetime) -> bool:
+        """Record that a period's slot passed with no delivery and its catch-up window closed."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    insert(deliveries_table).values(
+                        destination=destination,
+                        period=period,
+                        state="missed",
+                        attempts=0,
+                        updated_at=_naive(now),
+                        error="the bot was not running during the slot and its catch-up window",
+                    )
+                )
+            return True
+        except IntegrityError:
+            return False
+
+    def delivery(self, destination: str, period: str) -> Delivery | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(deliveries_table).where(
+                    and_(deliveries_table.c.destination == destination, deliveries_table.c.period == period)
+                )
+            ).first()
+        return self._delivery(row) if row else None
+
+    def deliveries(self, period: str | None = None, limit: int = 50) -> list[Delivery]:
+        query = select(deliveries_table).order_by(deliveries_table.c.period.desc(), deliveries_table.c.destination)
+        if period is not None:
+            query = query.where(deliveries_table.c.period == period)
+        with self.engine.connect() as conn:
+            return [self._delivery(r) for r in conn.execute(query.limit(limit))]
+
+    def claimed(self) -> list[Delivery]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(deliveries_table).where(deliveries_table.c.state == "claimed")).all()
+        return [self._delivery(r) for r in rows]
+
+    @staticmethod
+    def _delivery(row) -> Delivery:  # type: ignore[no-untyped-def]
+        return Delivery(
+            row.destination,
+            row.period,
+            row.state,
+            row.moment_key,
+            row.owner,
+            _aware(row.lease_until),
+            row.attempts,
+            row.message_id,
+            row.error,
+            _aware(row.updated_at),  # type: ignore[arg-type]
+        )
