@@ -13,6 +13,7 @@ from handlers.admin import REFUSAL, admin_reply
 from handlers.asker import CONSOLE, Asker
 from handlers.reply import Reply
 from handlers.tip import pick_for_week, tip_reply, week_of
+from handlers.tipdesk import TipDesk
 
 # Leading words that only say what kind of thing is wanted; the resolver finds it either way.
 _HINT_WORDS = ("role", "episode", "moment", "search", "find", "ask", "about")
@@ -40,6 +41,11 @@ class Handlers:
     def __init__(self, library: Callable[[], Library] | Library, clock: Callable[[], datetime] = _utcnow) -> None:
         self._library = library if callable(library) else (lambda: library)
         self._clock = clock
+        self.tips: TipDesk | None = None
+
+    def attach_tips(self, desk: TipDesk) -> None:
+        """Answer 'tip' and the tip admin commands from the scheduler's stored rotation."""
+        self.tips = desk
 
     @property
     def library(self) -> Library:
@@ -50,7 +56,7 @@ class Handlers:
         """Answer one line of the shared grammar ('mle', 'mle vs ds', 'batch scoring', 'tip', 'help', 'admin ...')."""
         first_word, _, admin_args = text.strip().partition(" ")
         if first_word.lower() == "admin":
-            return admin_reply(self.library, admin_args) if asker.moderator else REFUSAL
+            return admin_reply(self.library, self.tips, admin_args) if asker.moderator else REFUSAL
         key = normalize(text)
         if (key and key in _HELP) or text.strip() in ("", "?"):
             # Emoji- or punctuation-only text normalises to nothing; that is a question without an answer, not help.
@@ -97,7 +103,9 @@ class Handlers:
         return answers.help_reply()
 
     def tip(self, now: datetime | None = None) -> Reply:
-        """This week's tip."""
+        """This week's tip: the scheduler's stored choice when it runs, else a stable pick per ISO week."""
+        if self.tips is not None and now is None:
+            return self.tips.tip_reply()
         now = now or self._clock()
         library = self.library
         return tip_reply(library, pick_for_week(library, now), week_of(now))
