@@ -7,7 +7,7 @@ import asyncio
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.config import Settings, SettingsError
@@ -16,6 +16,7 @@ from bot.runtime import RunOptions, Runtime
 from content.library import Library
 from content.loader import ContentError
 from handlers import Handlers
+from scheduler.setup import StoreUnavailable, build_tips
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_NO_MATCH = 0, 1, 2, 3
 log = logging.getLogger("rolecall")
@@ -52,6 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"rolecall: {line}", file=sys.stderr)
         return EXIT_USAGE
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if settings.log_level != "DEBUG":
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)  # its INFO lines repeat what rolecall.tips says
     command = args.command or "run"
     if command == "content":
         return _check(args.dir or settings.content_dir)
@@ -65,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INVALID
     handlers = Handlers(library)
     if command == "ask":
-        return _ask(handlers, args.text, args.json)
+        return _with_store(settings, handlers, lambda: _ask(handlers, args.text, args.json))
     if command != "run":  # bare `rolecall`: the console or the configured adapters, with default options
         return _run(settings, handlers, RunOptions())
     return _run(settings, handlers, RunOptions(args.slack_mode, args.host, args.port))
@@ -110,7 +113,10 @@ def _run(settings: Settings, handlers: Handlers, options: RunOptions) -> int:
         return EXIT_USAGE
     if not settings.platforms and options.port is None:
         log.info("console mode: %s", handlers.library.content.summary())
-        return Console(handlers).loop(sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
+        if sys.stdin.isatty():
+            return _console_session(settings, handlers)
+        # Piped input (scripts, tests): answer and exit; the stored tip is shown but no scheduler runs.
+        return _with_store(settings, handlers, lambda: Console(handlers).loop(sys.stdin, sys.stdout, False))
     runtime = Runtime(settings, handlers, options)
     problems = runtime.check()
     for problem in problems:
@@ -120,7 +126,43 @@ def _run(settings: Settings, handlers: Handlers, options: RunOptions) -> int:
     log.info("content: %s", handlers.library.content.summary())
     try:
         asyncio.run(runtime.run_until_signal())
+    except StoreUnavailable as exc:
+        log.error("could not start: %s", exc)
+        return EXIT_INVALID
     except Exception as exc:  # start-up failures (unreachable Slack, port in use): one line, no traceback
         log.error("could not start: %s: %s", type(exc).__name__, exc)
         return EXIT_INVALID
     return EXIT_OK
+
+
+def _with_store(settings: Settings, handlers: Handlers, then: Callable[[], int]) -> int:
+    """Attach the stored tip rotation (read and choose only, nothing is posted), then run ``then``."""
+    try:
+        service = build_tips(settings, handlers, {}, console=False)
+    except StoreUnavailable as exc:
+        print(f"rolecall: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        return then()
+    finally:
+        service.store.close()
+
+
+def _console_session(settings: Settings, handlers: Handlers) -> int:
+    """The interactive console with the weekly tip scheduler posting to it."""
+
+    async def session() -> int:
+        runtime = Runtime(settings, handlers, RunOptions())
+        await runtime.start()
+        try:
+            return await Console(handlers).aloop(sys.stdin, sys.stdout, interactive=True)
+        finally:
+            await runtime.stop()
+
+    try:
+        return asyncio.run(session())
+    except StoreUnavailable as exc:
+        print(f"rolecall: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        return EXIT_OK

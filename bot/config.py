@@ -10,6 +10,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from pydantic import SecretStr
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 # (name, default, meaning): the README's settings table is checked against this list by a test.
 SETTINGS: tuple[tuple[str, str, str], ...] = (
@@ -22,6 +24,25 @@ SETTINGS: tuple[tuple[str, str, str], ...] = (
     ("SLACK_MODERATORS", "(none)", "Comma-separated Slack user ids allowed to run `admin` commands."),
     ("SLACK_API_URL", "https://slack.com/api/", "Slack Web API base URL (GovSlack, tests); must end with `/api/`."),
     (
+        "DATABASE_URL",
+        "sqlite:///data/rolecall.db",
+        "Where tip rotation and deliveries are stored: a SQLite file (relative to the working directory) or "
+        "`postgresql://user:pass@host/db`.",
+    ),
+    (
+        "TIP_SCHEDULE",
+        "0 9 * * mon",
+        "When the weekly tip is posted: a 5-field crontab expression (first slot per week).",
+    ),
+    ("TIP_TIMEZONE", "UTC", "IANA time zone of TIP_SCHEDULE and of the week boundaries, for example Europe/Berlin."),
+    ("TIP_SLACK_CHANNELS", "(none)", "Comma-separated Slack channel ids that get the weekly tip."),
+    ("TIP_DISCORD_CHANNELS", "(none)", "Comma-separated Discord channel ids that get the weekly tip."),
+    (
+        "TIP_CATCHUP_HOURS",
+        "(until the week ends)",
+        "How long after a missed slot a restarted bot still posts it; after that it is recorded as missed.",
+    ),
+    (
         "DISCORD_TOKEN",
         "(unset)",
         "Discord bot token. The Discord adapter is not built yet: `rolecall run` refuses to start with it set.",
@@ -31,6 +52,8 @@ _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 _SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _SLACK_COMMAND = re.compile(r"^/[a-z0-9_-]{1,31}$")
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_DATABASE_URL = "sqlite:///data/rolecall.db"
+_CHANNEL = re.compile(r"^[A-Za-z0-9]{1,40}$")
 
 
 class SettingsError(Exception):
@@ -55,6 +78,17 @@ class SlackSettings:
 
 
 @dataclass(frozen=True)
+class TipSettings:
+    """The weekly tip: when, where, and how long a missed slot may still be caught up."""
+
+    schedule: str = "0 9 * * mon"
+    timezone: str = "UTC"
+    slack_channels: tuple[str, ...] = ()
+    discord_channels: tuple[str, ...] = ()
+    catchup_hours: float | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the process is configured with."""
 
@@ -62,6 +96,8 @@ class Settings:
     log_level: str = "INFO"
     slack: SlackSettings | None = None
     discord_token: SecretStr | None = None
+    database_url: str = DEFAULT_DATABASE_URL
+    tips: TipSettings = field(default_factory=TipSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -75,9 +111,20 @@ class Settings:
         if log_level not in _LOG_LEVELS:
             problems.append(f"LOG_LEVEL: '{log_level}' is not one of {', '.join(_LOG_LEVELS)}")
         slack = _slack(env, problems)
+        database_url = env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
+        try:
+            make_url(database_url)
+        except ArgumentError:
+            problems.append("DATABASE_URL: not a database URL (sqlite:///path or postgresql://user:pass@host/db)")
+        tips = _tips(env, problems)
         if problems:
             raise SettingsError("\n".join(problems))
-        return cls(content_dir, log_level, slack, _secret(env, "DISCORD_TOKEN"))
+        return cls(content_dir, log_level, slack, _secret(env, "DISCORD_TOKEN"), database_url, tips)
+
+    @property
+    def database_label(self) -> str:
+        """DATABASE_URL with any password hidden, for logs and errors."""
+        return make_url(self.database_url).render_as_string(hide_password=True)
 
     @property
     def platforms(self) -> list[str]:
@@ -112,6 +159,37 @@ def _slack(env: Mapping[str, str], problems: list[str]) -> SlackSettings | None:
     if parts.scheme not in ("http", "https") or not parts.netloc or not parts.path.endswith("/api/"):
         problems.append("SLACK_API_URL: must be an http(s) URL ending with /api/, like https://slack.com/api/")
     return SlackSettings(bot_token, app_token, signing_secret, command, moderators, api_url)
+
+
+def _tips(env: Mapping[str, str], problems: list[str]) -> TipSettings:
+    from scheduler.timing import Schedule  # the one place that parses crontab and zones
+
+    schedule = env.get("TIP_SCHEDULE", "").strip() or "0 9 * * mon"
+    timezone = env.get("TIP_TIMEZONE", "").strip() or "UTC"
+    try:
+        Schedule(schedule, "UTC")
+    except ValueError as exc:
+        problems.append(f"TIP_SCHEDULE: '{schedule[:60]}' is not a 5-field crontab expression ({exc})")
+    try:
+        Schedule("0 9 * * mon", timezone)
+    except (ValueError, KeyError):
+        problems.append(f"TIP_TIMEZONE: '{timezone[:60]}' is not an IANA time zone like Europe/Berlin")
+    channels = {}
+    for name in ("TIP_SLACK_CHANNELS", "TIP_DISCORD_CHANNELS"):
+        channels[name] = tuple(dict.fromkeys(c.strip() for c in env.get(name, "").split(",") if c.strip()))
+        for channel in channels[name]:
+            if not _CHANNEL.match(channel):
+                problems.append(f"{name}: '{channel[:40]}' is not a channel id")
+    hours_text = env.get("TIP_CATCHUP_HOURS", "").strip()
+    hours = None
+    if hours_text:
+        try:
+            hours = float(hours_text)
+            if not 0 <= hours <= 168:
+                raise ValueError
+        except ValueError:
+            problems.append(f"TIP_CATCHUP_HOURS: '{hours_text[:20]}' is not a number of hours from 0 to 168")
+    return TipSettings(schedule, timezone, channels["TIP_SLACK_CHANNELS"], channels["TIP_DISCORD_CHANNELS"], hours)
 
 
 def _secret(env: Mapping[str, str], name: str) -> SecretStr | None:

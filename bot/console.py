@@ -6,6 +6,7 @@ content: one line in, the plain-text reply out.
 
 from __future__ import annotations
 
+import asyncio
 from typing import TextIO
 
 from handlers import Handlers
@@ -27,16 +28,37 @@ class Console:
 
     def loop(self, stdin: TextIO, stdout: TextIO, interactive: bool = True) -> int:
         """Read lines until EOF or 'quit'; print each answer. Returns the exit status."""
+        self._greet(stdout, interactive)
+        while True:
+            self._prompt(stdout, interactive)
+            if not self._answer(stdin.readline(), stdout, interactive):
+                return 0
+
+    async def aloop(self, stdin: TextIO, stdout: TextIO, interactive: bool = True) -> int:
+        """The same conversation inside the event loop, so the weekly tip scheduler runs alongside it."""
+        self._greet(stdout, interactive)
+        while True:
+            self._prompt(stdout, interactive)
+            if not self._answer(await asyncio.to_thread(stdin.readline), stdout, interactive):
+                return 0
+
+    @staticmethod
+    def _greet(stdout: TextIO, interactive: bool) -> None:
         if interactive:
             stdout.write("RoleCall console. Ask about a role (mle), a pair (mle vs ds) or a topic. 'quit' to leave.\n")
-        while True:
-            if interactive:
-                stdout.write(PROMPT)
-                stdout.flush()
-            line = stdin.readline()
-            if not line or line.strip().lower() in _QUIT:
-                if interactive:
-                    stdout.write("\n" if not line else "")
-                return 0
-            stdout.write(self.ask(line).plain_text() + "\n\n")
+
+    @staticmethod
+    def _prompt(stdout: TextIO, interactive: bool) -> None:
+        if interactive:
+            stdout.write(PROMPT)
             stdout.flush()
+
+    def _answer(self, line: str, stdout: TextIO, interactive: bool) -> bool:
+        """Print the answer to one line; False at EOF or 'quit'."""
+        if not line or line.strip().lower() in _QUIT:
+            if interactive and not line:
+                stdout.write("\n")
+            return False
+        stdout.write(self.ask(line).plain_text() + "\n\n")
+        stdout.flush()
+        return True

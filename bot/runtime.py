@@ -23,6 +23,7 @@ class RunOptions:
     slack_mode: str | None = None  # 'socket' or 'http'; default from settings
     host: str = "0.0.0.0"
     port: int | None = None
+    tips: bool = True  # run the weekly tip scheduler
 
 
 class Runtime:
@@ -39,6 +40,8 @@ class Runtime:
         self.bolt = None
         self.posters: dict[str, object] = {}
         self.port: int | None = None
+        self.tips = None
+        self._tip_scheduler = None
 
     def slack_mode(self) -> str | None:
         """The Slack transport this process uses, or None without Slack."""
@@ -92,16 +95,30 @@ class Runtime:
             )
             await self._socket_handler.connect_async()
             log.info("slack socket mode connected")
+        if self.options.tips:
+            from scheduler.console import ConsolePoster
+            from scheduler.jobs import TipScheduler
+            from scheduler.setup import build_tips
+
+            console = not self.settings.platforms
+            posters = {**self.posters, "console": ConsolePoster()} if console else dict(self.posters)
+            self.tips = build_tips(self.settings, self.handlers, posters, console)  # type: ignore[arg-type]
+            self._tip_scheduler = TipScheduler(self.tips)
+            await self._tip_scheduler.start()
         self.ready = True
 
     async def stop(self) -> None:
         """Stop taking requests and close every connection."""
         self.ready = False
+        if self._tip_scheduler is not None:
+            self._tip_scheduler.stop()
         if self._socket_handler is not None:
             with contextlib.suppress(Exception):
                 await self._socket_handler.close_async()
         if self._runner is not None:
             await self._runner.cleanup()
+        if self.tips is not None:
+            self.tips.store.close()
 
     async def run_until_signal(self) -> None:
         """Start, wait for SIGTERM or SIGINT, stop."""
