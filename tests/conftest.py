@@ -38,3 +38,10 @@ def content_dir(tmp_path: Path) -> Path:
     target = tmp_path / "content"
     shutil.copytree(DEFAULT_CONTENT_DIR, target)
     return target
+
+
+@pytest.fixture(autouse=True)
+def _work_in_tmp(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default DATABASE_URL is a file relative to the working directory: keep it out of the repository."""
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,14 +15,19 @@ ROOT = Path(__file__).resolve().parent.parent
 ROLECALL = [sys.executable, "-m", "bot"]
 
 
+WORKDIR = Path(tempfile.mkdtemp(prefix="rolecall-cli-"))  # holds the default SQLite file, not the repository
+
+
 def run(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.endswith("_TOKEN") and k != "CONTENT_DIR"}
+    base = {
+        k: v for k, v in os.environ.items() if not k.endswith("_TOKEN") and k not in ("CONTENT_DIR", "DATABASE_URL")
+    }
     return subprocess.run(
         [*ROLECALL, *args],
         input=stdin,
         capture_output=True,
         text=True,
-        cwd=ROOT,
+        cwd=WORKDIR,
         env={**base, **(env or {})},
         timeout=60,
     )

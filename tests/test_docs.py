@@ -24,3 +24,13 @@ def test_every_setting_is_in_the_readme_table() -> None:
 
 def test_ci_runs_the_readme_test_command() -> None:
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_every_variable_the_code_reads_is_a_documented_setting() -> None:
+    import re
+
+    source = (ROOT / "bot" / "config.py").read_text(encoding="utf-8")
+    body = source.split("_LOG_LEVELS = ", 1)[1]  # below the SETTINGS table: where values are read
+    read = set(re.findall(r'"([A-Z][A-Z_]{3,})"', body)) - {"DEBUG", "INFO", "WARNING", "ERROR"}
+    assert "TIP_SCHEDULE" in read and "SLACK_BOT_TOKEN" in read, "the pattern no longer finds settings"
+    assert read <= {name for name, _, _ in SETTINGS}, read - {name for name, _, _ in SETTINGS}

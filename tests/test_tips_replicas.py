@@ -1,0 +1,81 @@
+"""Two bot processes on one real PostgreSQL server fire the same slot: exactly one post per destination."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from fakes.slack_api import FakeSlack
+from tips_process import bot_env, posts, start_bot
+
+from scheduler.store import engine_for, metadata
+
+
+@pytest.fixture
+def pg_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("CI must provide TEST_DATABASE_URL (.ci/run starts PostgreSQL and sets it)")
+        pytest.skip("PostgreSQL replica tests need TEST_DATABASE_URL; `bash .ci/postgres.sh` starts one and prints it")
+    engine = engine_for(url)
+    with engine.begin() as conn:  # a fresh schema: the replicas also race to create it
+        metadata.drop_all(conn)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(autouse=True)
+def no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlack]:
+    server = await FakeSlack().start()
+    yield server
+    await server.close()
+
+
+async def wait_for_posts(fake: FakeSlack, count: int, seconds: float) -> None:
+    for _ in range(int(seconds / 0.1)):
+        if len(posts(fake)) >= count:
+            return
+        await asyncio.sleep(0.1)
+
+
+async def test_two_replicas_firing_the_same_slot_post_once_per_channel(
+    fake: FakeSlack, pg_url: str, tmp_path: Path
+) -> None:
+    # Both start a few seconds before Monday 09:00, so both APScheduler jobs fire the same slot.
+    env = bot_env(fake, pg_url, "2026-06-01T08:59:48+00:00")
+    bots = [await start_bot(env, tmp_path), await start_bot(env, tmp_path)]
+    try:
+        await asyncio.gather(*(bot.wait_ready() for bot in bots))
+        assert posts(fake) == []  # before the slot
+        await wait_for_posts(fake, 2, 20)
+        await asyncio.sleep(2)  # room for a duplicate to show up
+    finally:
+        codes = [await bot.stop() for bot in bots]
+    assert codes == [0, 0]
+    delivered = posts(fake)
+    assert sorted(channel for channel, _ in delivered) == ["CTIPS1", "CTIPS2"], delivered
+    assert delivered[0][1] == delivered[1][1]
+
+
+async def test_two_replicas_starting_together_after_the_slot_catch_up_once(
+    fake: FakeSlack, pg_url: str, tmp_path: Path
+) -> None:
+    env = bot_env(fake, pg_url, "2026-06-01T10:00:00+00:00")
+    bots = await asyncio.gather(start_bot(env, tmp_path), start_bot(env, tmp_path))
+    try:
+        await asyncio.gather(*(bot.wait_ready() for bot in bots))
+        await asyncio.sleep(1)
+    finally:
+        codes = [await bot.stop() for bot in bots]
+    assert codes == [0, 0]
+    assert sorted(channel for channel, _ in posts(fake)) == ["CTIPS1", "CTIPS2"]
