@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from fakes.slack_api import FakeSlack
 
 from bot.console import Console
 from content.library import Library
@@ -45,3 +47,18 @@ def _work_in_tmp(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     """The default DATABASE_URL is a file relative to the working directory: keep it out of the repository."""
     monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
     monkeypatch.delenv("DATABASE_URL", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests only talk to 127.0.0.1, and slack-sdk copies proxy variables without honouring NO_PROXY."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlack]:
+    """A fake Slack Web API, response_url and Socket Mode server on 127.0.0.1."""
+    server = await FakeSlack().start()
+    yield server
+    await server.close()

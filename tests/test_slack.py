@@ -24,22 +24,6 @@ from content.library import Library
 from handlers import Handlers
 from handlers.reply import Citation, Reply, Section
 
-PROXIES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
-
-
-@pytest.fixture(autouse=True)
-def no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
-    """slack-sdk copies proxy variables without honouring NO_PROXY; loopback tests must not use them."""
-    for name in PROXIES:
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    server = await FakeSlack().start()
-    yield server
-    await server.close()
-
 
 def slack_settings(fake: FakeSlack, **overrides: Any) -> Settings:
     slack = SlackSettings(

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from bot_process import bot_env, posts, start_bot
 from fakes.slack_api import FakeSlack
-from tips_process import bot_env, posts, start_bot
 
 from scheduler.store import engine_for, metadata
 
@@ -26,19 +25,6 @@ def pg_url() -> str:
         metadata.drop_all(conn)
     engine.dispose()
     return url
-
-
-@pytest.fixture(autouse=True)
-def no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    server = await FakeSlack().start()
-    yield server
-    await server.close()
 
 
 async def wait_for_posts(fake: FakeSlack, count: int, seconds: float) -> None:

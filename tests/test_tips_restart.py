@@ -3,25 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
+from bot_process import ask, bot_env, posts, start_bot
 from fakes.slack_api import FakeSlack
-from tips_process import ask, bot_env, posts, start_bot
-
-
-@pytest.fixture(autouse=True)
-def no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    server = await FakeSlack().start()
-    yield server
-    await server.close()
 
 
 async def run_once(fake: FakeSlack, db: str, now: str, cwd: Path, **extra: str) -> int:

@@ -1,4 +1,4 @@
-"""Run the real `rolecall` CLI with the wall clock moved to ROLECALL_TEST_NOW (time-machine, ticking).
+"""Run the real `rolecall` CLI, with the wall clock moved to ROLECALL_TEST_NOW when set (time-machine, ticking).
 
 Test harness only. With ROLECALL_TEST_KILL_AFTER_CLAIM=1 the process SIGKILLs itself right after its first
 successful claim, which is the crash between claim and send that recovery must handle.
@@ -26,7 +26,9 @@ if os.environ.get("ROLECALL_TEST_KILL_AFTER_CLAIM") == "1":
 
     store.Store.claim = _claim_then_die  # type: ignore[method-assign]
 
-with time_machine.travel(datetime.fromisoformat(os.environ["ROLECALL_TEST_NOW"]), tick=True):
-    from bot.cli import main
+from bot.cli import main
 
-    sys.exit(main(sys.argv[1:]))
+if os.environ.get("ROLECALL_TEST_NOW"):
+    with time_machine.travel(datetime.fromisoformat(os.environ["ROLECALL_TEST_NOW"]), tick=True):
+        sys.exit(main(sys.argv[1:]))
+sys.exit(main(sys.argv[1:]))

@@ -1,4 +1,4 @@
-"""Shared helpers for tests that run bot processes against the fake Slack (restarts, replicas)."""
+"""Helpers for tests that run real bot processes against the fake Slack (HTTP mode, restarts, replicas)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import sys
+from asyncio.subprocess import PIPE
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,13 +52,16 @@ class BotProcess:
         return (await self.process.stderr.read()).decode()
 
 
+def clean_env(**extra: str) -> dict[str, str]:
+    """The test's environment without proxies or any RoleCall setting, plus ``extra``."""
+    prefixes = ("SLACK_", "TIP_", "DISCORD_", "DATABASE_URL", "CONTENT_DIR", "ROLECALL_TEST_")
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy") and not k.startswith(prefixes)}
+    return {**env, **extra}
+
+
 def bot_env(fake: FakeSlack, database_url: str, now: str, **extra: str) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.lower().endswith("_proxy") and not k.startswith(("SLACK_", "TIP_", "DISCORD_"))
-    }
-    env.update(
+    """A Slack HTTP-mode bot posting tips to two channels, its clock at ``now``."""
+    return clean_env(
         SLACK_BOT_TOKEN="xoxb-tips-test",
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_API_URL=fake.api_url,
@@ -66,45 +70,35 @@ def bot_env(fake: FakeSlack, database_url: str, now: str, **extra: str) -> dict[
         TIP_TIMEZONE="UTC",
         DATABASE_URL=database_url,
         ROLECALL_TEST_NOW=now,
+        **extra,
     )
-    env.update(extra)
-    return env
 
 
 async def start_bot(env: dict[str, str], cwd: Path) -> BotProcess:
+    """`rolecall run --slack-mode http` on a free loopback port."""
     port = free_port()
+    args = ("run", "--slack-mode", "http", "--host", "127.0.0.1", "--port", str(port))
     process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(HELPER),
-        "run",
-        "--slack-mode",
-        "http",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        cwd=cwd,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+        sys.executable, str(HELPER), *args, cwd=cwd, env=env, stdout=PIPE, stderr=PIPE
     )
     return BotProcess(process, port)
 
 
-async def ask(env: dict[str, str], cwd: Path, *query: str) -> str:
+async def run_cli(env: dict[str, str], cwd: Path, *args: str, timeout: float = 60) -> tuple[int, str, str]:
+    """Run `rolecall ARGS` to completion: (exit status, stdout, stderr)."""
     process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(HELPER),
-        "ask",
-        *query,
-        cwd=cwd,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+        sys.executable, str(HELPER), *args, cwd=cwd, env=env, stdout=PIPE, stderr=PIPE
     )
-    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
-    assert process.returncode in (0, 3), err.decode()
-    return out.decode()
+    out, err = await asyncio.wait_for(process.communicate(), timeout=timeout)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+async def ask(env: dict[str, str], cwd: Path, *query: str) -> str:
+    """`rolecall ask QUERY` output; fails the test on a usage or content error."""
+    code, out, err = await run_cli(env, cwd, "ask", *query)
+    assert code in (0, 3), err
+    return out
 
 
 def posts(fake: FakeSlack) -> list[tuple[str, str]]:
