@@ -30,6 +30,7 @@ TERM_CUTOFF = 80  # a misspelt word in free text
 TEXT_ACCEPT = 55  # free-text answers below this are not trusted...
 SUGGEST_CUTOFF = 30  # ...but those above this are offered as "did you mean"
 MAX_SUGGESTIONS = 3
+MAX_COMPLETIONS = 25  # Discord's limit on autocomplete choices
 
 _KIND_ORDER: dict[str, int] = {"moment": 0, "boundary": 1, "role": 2, "episode": 3}
 _PAIR_PREFIX = re.compile(
@@ -161,6 +162,33 @@ class Resolver:
     def _new_doc(self, target: _Target) -> int:
         self._docs.append(target)
         return len(self._docs) - 1
+
+    def complete(self, prefix: str, kind: Kind, limit: int = MAX_COMPLETIONS) -> list[tuple[str, str]]:
+        """Autocomplete choices (label, id) for ``kind``: exact name first, then prefix matches, then fuzzy ones."""
+        key = normalize(prefix)
+        names = [(name, target) for name, targets in self._exact.items() for target in targets if target.kind == kind]
+        ranked: dict[str, tuple[int, float, str]] = {}  # id -> (tier, -score, label)
+
+        def offer(target: _Target, tier: int, score: float) -> None:
+            best = ranked.get(target.id)
+            if best is None or (tier, -score) < best[:2]:
+                ranked[target.id] = (tier, -score, target.label)
+
+        for name, target in names:
+            if not key:
+                offer(target, 1, 0.0)
+            elif name == key:
+                offer(target, 0, 100.0)
+            elif name.startswith(key):
+                offer(target, 1, 100.0 - len(name))
+        if key and len(ranked) < limit:
+            candidates = [name for name, _ in names]
+            for _name, score, index in process.extract(
+                key, candidates, scorer=fuzz.WRatio, score_cutoff=60, limit=limit
+            ):
+                offer(names[index][1], 2, float(score))
+        ordered = sorted(ranked.items(), key=lambda item: (item[1][0], item[1][1], item[1][2]))
+        return [(label, target_id) for target_id, (_, _, label) in ordered[:limit]]
 
     # -- labels --------------------------------------------------------------------------------------------
 

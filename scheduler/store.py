@@ -34,7 +34,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 log = logging.getLogger("rolecall.store")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the key-value table (Discord command hash)
 DEFAULT_DATABASE_URL = "sqlite:///data/rolecall.db"
 
 metadata = MetaData()
@@ -75,6 +75,12 @@ deliveries_table = Table(
     Column("message_id", String(200)),
     Column("error", String(500)),
     Column("updated_at", DateTime, nullable=False),
+)
+kv_table = Table(
+    "rolecall_kv",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", String(500), nullable=False),
 )
 destinations_table = Table(
     "tip_destinations",
@@ -170,6 +176,8 @@ class Store:
                         conn.execute(insert(schema_table).values(id=1, version=SCHEMA_VERSION))
                     elif version > SCHEMA_VERSION:
                         raise RuntimeError(f"the database schema is version {version}, newer than this bot's")
+                    elif version < SCHEMA_VERSION:  # upgrades so far only add tables, which create_all just did
+                        conn.execute(update(schema_table).where(schema_table.c.id == 1).values(version=SCHEMA_VERSION))
                 return
             except (IntegrityError, OperationalError) as exc:
                 # SQLite has no advisory lock: a replica that lost the race to CREATE TABLE retries and finds it done.
@@ -181,6 +189,16 @@ class Store:
         """Raise if the database cannot be reached."""
         with self.engine.connect() as conn:
             conn.execute(select(1))
+
+    def get(self, key: str) -> str | None:
+        """A small persistent value (e.g. the hash of the last synced Discord commands)."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(kv_table.c.value).where(kv_table.c.key == key)).scalar()
+
+    def put(self, key: str, value: str) -> None:
+        with self.engine.begin() as conn:
+            if conn.execute(update(kv_table).where(kv_table.c.key == key).values(value=value)).rowcount == 0:
+                conn.execute(insert(kv_table).values(key=key, value=value))
 
     # -- rotation ------------------------------------------------------------------------------------------
 
