@@ -16,7 +16,7 @@ from bot.runtime import RunOptions, Runtime
 from content.library import Library
 from content.loader import ContentError
 from handlers import Handlers
-from scheduler.setup import StoreUnavailable, build_tips
+from scheduler.setup import StoreUnavailable, build_tips, open_store
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_NO_MATCH = 0, 1, 2, 3
 log = logging.getLogger("rolecall")
@@ -40,6 +40,10 @@ def _parser() -> argparse.ArgumentParser:
     content_commands = content.add_subparsers(dest="content_command", metavar="ACTION", required=True)
     check = content_commands.add_parser("check", help="validate content and print every problem")
     check.add_argument("dir", nargs="?", type=Path, help="content directory (default: CONTENT_DIR or shipped)")
+    discord_cli = commands.add_parser("discord", help="Discord tools")
+    discord_commands = discord_cli.add_subparsers(dest="discord_command", metavar="ACTION", required=True)
+    sync = discord_commands.add_parser("sync", help="register the slash commands with Discord")
+    sync.add_argument("--guild", type=int, help="one server (instant) instead of globally (up to an hour)")
     return parser
 
 
@@ -69,6 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = Handlers(library)
     if command == "ask":
         return _with_store(settings, handlers, lambda: _ask(handlers, args.text, args.json))
+    if command == "discord":
+        return _discord_sync(settings, handlers, args.guild)
     if command != "run":  # bare `rolecall`: the console or the configured adapters, with default options
         return _run(settings, handlers, RunOptions())
     return _run(settings, handlers, RunOptions(args.slack_mode, args.host, args.port))
@@ -107,10 +113,6 @@ def _ask(handlers: Handlers, words: list[str], as_json: bool) -> int:
 
 
 def _run(settings: Settings, handlers: Handlers, options: RunOptions) -> int:
-    if settings.discord_token is not None:
-        # The Discord adapter is a separate issue; refuse rather than silently ignore a token.
-        print("rolecall: DISCORD_TOKEN is set, but this version has no Discord adapter yet", file=sys.stderr)
-        return EXIT_USAGE
     if not settings.platforms and options.port is None:
         log.info("console mode: %s", handlers.library.content.summary())
         if sys.stdin.isatty():
@@ -146,6 +148,33 @@ def _with_store(settings: Settings, handlers: Handlers, then: Callable[[], int])
         return then()
     finally:
         service.store.close()
+
+
+def _discord_sync(settings: Settings, handlers: Handlers, guild: int | None) -> int:
+    """`rolecall discord sync [--guild ID]`: register the commands now, and remember what was synced."""
+    if settings.discord is None:
+        print("rolecall: DISCORD_TOKEN is not set", file=sys.stderr)
+        return EXIT_USAGE
+    from bot.discord.app import RoleCallClient, point_at
+
+    async def sync() -> int | None:
+        point_at(settings.discord)  # type: ignore[arg-type]
+        store = open_store(settings)
+        client = RoleCallClient(handlers, settings.discord, state=store, sync_on_start=False)  # type: ignore[arg-type]
+        try:
+            await client.login(settings.discord.token.get_secret_value())  # type: ignore[union-attr]
+            return await client.sync_commands(guild)
+        finally:
+            await client.close()
+            store.close()
+
+    try:
+        count = asyncio.run(sync())
+    except Exception as exc:  # unreachable Discord, bad token: one line
+        print(f"rolecall: could not sync: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"Synced {count} commands to {'server ' + str(guild) if guild else 'all servers (global)'}.")
+    return EXIT_OK
 
 
 def _console_session(settings: Settings, handlers: Handlers) -> int:

@@ -42,17 +42,28 @@ SETTINGS: tuple[tuple[str, str, str], ...] = (
         "(until the week ends)",
         "How long after a missed slot a restarted bot still posts it; after that it is recorded as missed.",
     ),
+    ("DISCORD_TOKEN", "(unset)", "Discord bot token; when set, `rolecall run` starts the Discord adapter."),
+    ("DISCORD_GUILD_ID", "(unset)", "Server id to sync commands to at start-up, only when their definitions changed."),
     (
-        "DISCORD_TOKEN",
-        "(unset)",
-        "Discord bot token. The Discord adapter is not built yet: `rolecall run` refuses to start with it set.",
+        "DISCORD_MODERATOR_ROLE_IDS",
+        "(none)",
+        "Comma-separated role ids allowed `/rolecall-admin` besides Manage Server.",
     ),
+    (
+        "DISCORD_API_URL",
+        "https://discord.com/api/v10",
+        "Discord REST base URL including the version (compatible servers, tests).",
+    ),
+    ("DISCORD_GATEWAY_URL", "wss://gateway.discord.gg/", "Discord gateway URL (compatible servers, tests)."),
 )
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 _SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _SLACK_COMMAND = re.compile(r"^/[a-z0-9_-]{1,31}$")
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///data/rolecall.db"
+DEFAULT_DISCORD_API_URL = "https://discord.com/api/v10"
+DEFAULT_DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
+_SNOWFLAKE = re.compile(r"^[0-9]{15,21}$")
 _CHANNEL = re.compile(r"^[A-Za-z0-9]{1,40}$")
 
 
@@ -78,6 +89,17 @@ class SlackSettings:
 
 
 @dataclass(frozen=True)
+class DiscordSettings:
+    """What the Discord adapter needs."""
+
+    token: SecretStr
+    guild_id: int | None = None
+    moderator_role_ids: frozenset[int] = field(default_factory=frozenset)
+    api_url: str = DEFAULT_DISCORD_API_URL
+    gateway_url: str = DEFAULT_DISCORD_GATEWAY_URL
+
+
+@dataclass(frozen=True)
 class TipSettings:
     """The weekly tip: when, where, and how long a missed slot may still be caught up."""
 
@@ -95,7 +117,7 @@ class Settings:
     content_dir: Path | None = None
     log_level: str = "INFO"
     slack: SlackSettings | None = None
-    discord_token: SecretStr | None = None
+    discord: DiscordSettings | None = None
     database_url: str = DEFAULT_DATABASE_URL
     tips: TipSettings = field(default_factory=TipSettings)
 
@@ -119,7 +141,10 @@ class Settings:
         tips = _tips(env, problems)
         if problems:
             raise SettingsError("\n".join(problems))
-        return cls(content_dir, log_level, slack, _secret(env, "DISCORD_TOKEN"), database_url, tips)
+        discord = _discord(env, problems)
+        if problems:
+            raise SettingsError("\n".join(problems))
+        return cls(content_dir, log_level, slack, discord, database_url, tips)
 
     @property
     def database_label(self) -> str:
@@ -129,7 +154,7 @@ class Settings:
     @property
     def platforms(self) -> list[str]:
         """Platforms whose token is set."""
-        return [name for name, on in (("slack", self.slack), ("discord", self.discord_token)) if on]
+        return [name for name, on in (("slack", self.slack), ("discord", self.discord)) if on]
 
 
 def _slack(env: Mapping[str, str], problems: list[str]) -> SlackSettings | None:
@@ -159,6 +184,35 @@ def _slack(env: Mapping[str, str], problems: list[str]) -> SlackSettings | None:
     if parts.scheme not in ("http", "https") or not parts.netloc or not parts.path.endswith("/api/"):
         problems.append("SLACK_API_URL: must be an http(s) URL ending with /api/, like https://slack.com/api/")
     return SlackSettings(bot_token, app_token, signing_secret, command, moderators, api_url)
+
+
+def _discord(env: Mapping[str, str], problems: list[str]) -> DiscordSettings | None:
+    token = _secret(env, "DISCORD_TOKEN")
+    guild_text = env.get("DISCORD_GUILD_ID", "").strip()
+    guild_id = None
+    if guild_text:
+        if _SNOWFLAKE.match(guild_text):
+            guild_id = int(guild_text)
+        else:
+            problems.append(f"DISCORD_GUILD_ID: '{guild_text[:40]}' is not a Discord server id")
+    roles = set()
+    for role in (r.strip() for r in env.get("DISCORD_MODERATOR_ROLE_IDS", "").split(",") if r.strip()):
+        if _SNOWFLAKE.match(role):
+            roles.add(int(role))
+        else:
+            problems.append(f"DISCORD_MODERATOR_ROLE_IDS: '{role[:40]}' is not a Discord role id")
+    urls = {}
+    for name, default, schemes in (
+        ("DISCORD_API_URL", DEFAULT_DISCORD_API_URL, ("http", "https")),
+        ("DISCORD_GATEWAY_URL", DEFAULT_DISCORD_GATEWAY_URL, ("ws", "wss")),
+    ):
+        urls[name] = env.get(name, "").strip() or default
+        parts = urlsplit(urls[name])
+        if parts.scheme not in schemes or not parts.netloc:
+            problems.append(f"{name}: must be a {'/'.join(schemes)} URL")
+    if token is None:
+        return None
+    return DiscordSettings(token, guild_id, frozenset(roles), urls["DISCORD_API_URL"], urls["DISCORD_GATEWAY_URL"])
 
 
 def _tips(env: Mapping[str, str], problems: list[str]) -> TipSettings:

@@ -42,6 +42,9 @@ class Runtime:
         self.port: int | None = None
         self.tips = None
         self._tip_scheduler = None
+        self.store = None
+        self.discord = None
+        self._discord_task: asyncio.Task | None = None
 
     def slack_mode(self) -> str | None:
         """The Slack transport this process uses, or None without Slack."""
@@ -95,6 +98,12 @@ class Runtime:
             )
             await self._socket_handler.connect_async()
             log.info("slack socket mode connected")
+        if self.options.tips or self.settings.discord is not None:
+            from scheduler.setup import open_store
+
+            self.store = open_store(self.settings)
+        if self.settings.discord is not None:
+            await self._start_discord()
         if self.options.tips:
             from scheduler.console import ConsolePoster
             from scheduler.jobs import TipScheduler
@@ -102,23 +111,49 @@ class Runtime:
 
             console = not self.settings.platforms
             posters = {**self.posters, "console": ConsolePoster()} if console else dict(self.posters)
-            self.tips = build_tips(self.settings, self.handlers, posters, console)  # type: ignore[arg-type]
+            self.tips = build_tips(self.settings, self.handlers, posters, console, self.store)  # type: ignore[arg-type]
             self._tip_scheduler = TipScheduler(self.tips)
             await self._tip_scheduler.start()
         self.ready = True
+
+    async def _start_discord(self) -> None:
+        """Log in (which syncs commands to DISCORD_GUILD_ID if they changed), connect, wait for READY."""
+        from bot.discord.app import RoleCallClient, point_at
+        from bot.discord.poster import DiscordPoster
+
+        settings = self.settings.discord
+        assert settings is not None
+        point_at(settings)
+        self.discord = RoleCallClient(self.handlers, settings, state=self.store)
+        await self.discord.login(settings.token.get_secret_value())
+        self._discord_task = asyncio.create_task(self.discord.connect(reconnect=True))
+        ready = asyncio.create_task(self.discord.wait_until_ready())
+        await asyncio.wait({ready, self._discord_task}, timeout=60, return_when=asyncio.FIRST_COMPLETED)
+        if not ready.done():
+            ready.cancel()
+            if self._discord_task.done() and self._discord_task.exception() is not None:
+                raise self._discord_task.exception()  # type: ignore[misc]
+            raise TimeoutError("the Discord gateway did not become ready within 60 s")
+        self.posters["discord"] = DiscordPoster(self.discord)
+        log.info("discord: connected as %s", self.discord.user)
 
     async def stop(self) -> None:
         """Stop taking requests and close every connection."""
         self.ready = False
         if self._tip_scheduler is not None:
             self._tip_scheduler.stop()
+        if self.discord is not None:
+            await self.discord.close()
+        if self._discord_task is not None:
+            with contextlib.suppress(BaseException):
+                await asyncio.wait_for(self._discord_task, timeout=5)
         if self._socket_handler is not None:
             with contextlib.suppress(Exception):
                 await self._socket_handler.close_async()
         if self._runner is not None:
             await self._runner.cleanup()
-        if self.tips is not None:
-            self.tips.store.close()
+        if self.store is not None:
+            self.store.close()
 
     async def run_until_signal(self) -> None:
         """Start, wait for SIGTERM or SIGINT, stop."""

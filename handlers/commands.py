@@ -67,7 +67,7 @@ class Handlers:
             return self.tip()
         first, _, rest = key.partition(" ")
         if first in _HINT_WORDS and rest:
-            return self.search(rest, original=text)
+            return self.search(rest, original=text.strip().partition(" ")[2])
         return self.search(text)
 
     def search(self, query: str, original: str | None = None) -> Reply:

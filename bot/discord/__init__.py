@@ -1,0 +1,1 @@
+"""The Discord adapter: `/rolecall` app commands in, embeds out, over the gateway."""
