@@ -124,14 +124,6 @@ def test_a_platform_token_is_not_ignored_and_never_printed() -> None:
     assert secret not in result.stderr + result.stdout
 
 
-def test_discord_token_is_refused_until_the_adapter_exists() -> None:
-    secret = "discord-SECRET-token"
-    result = run("run", env={"DISCORD_TOKEN": secret}, stdin="mle\n")
-    assert result.returncode == 2
-    assert result.stderr.strip() == "rolecall: DISCORD_TOKEN is set, but this version has no Discord adapter yet"
-    assert secret not in result.stdout + result.stderr
-
-
 def test_console_conversation_over_stdin() -> None:
     result = run("run", stdin="mle vs ds\nbatch scoring\nquit\nmle\n")
     assert result.returncode == 0

@@ -64,3 +64,32 @@ def test_every_slack_problem_at_once() -> None:
         "SLACK_MODERATORS: 'alice' is not a Slack user id like U012AB3CD",
         "SLACK_API_URL: must be an http(s) URL ending with /api/, like https://slack.com/api/",
     ]
+
+
+def test_discord_settings() -> None:
+    env = {
+        "DISCORD_TOKEN": "discord-SECRET",
+        "DISCORD_GUILD_ID": "123456789012345678",
+        "DISCORD_MODERATOR_ROLE_IDS": "223456789012345678, 323456789012345678",
+    }
+    discord = Settings.from_env(env).discord
+    assert discord is not None and discord.guild_id == 123456789012345678
+    assert discord.moderator_role_ids == {223456789012345678, 323456789012345678}
+    assert discord.api_url == "https://discord.com/api/v10" and discord.gateway_url == "wss://gateway.discord.gg/"
+    assert "discord-SECRET" not in repr(discord)
+
+
+def test_discord_problems_are_one_line_each() -> None:
+    env = {
+        "DISCORD_TOKEN": TOKEN,
+        "DISCORD_GUILD_ID": "general",
+        "DISCORD_MODERATOR_ROLE_IDS": "mods",
+        "DISCORD_API_URL": "ftp://x",
+        "DISCORD_GATEWAY_URL": "https://gateway",
+    }
+    assert problems(env) == [
+        "DISCORD_GUILD_ID: 'general' is not a Discord server id",
+        "DISCORD_MODERATOR_ROLE_IDS: 'mods' is not a Discord role id",
+        "DISCORD_API_URL: must be a http/https URL",
+        "DISCORD_GATEWAY_URL: must be a ws/wss URL",
+    ]

@@ -1,0 +1,338 @@
+"""A fake Discord on 127.0.0.1: the REST routes and the gateway protocol discord.py uses.
+
+Shapes follow Discord's documented payloads; only what RoleCall exercises is served. Responses carry
+Content-Type exactly 'application/json' (discord.py treats 'application/json; charset=utf-8' as text).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+APP_ID = "100000000000000001"
+BOT_ID = "100000000000000002"
+GUILD_ID = "100000000000000003"
+CHANNEL_ID = "100000000000000004"
+MOD_ROLE_ID = "100000000000000005"
+MANAGE_GUILD = 1 << 5
+ALL_BUT_MANAGE = 0x7FFFFFFFF & ~MANAGE_GUILD
+
+BOT_USER = {
+    "id": BOT_ID,
+    "username": "RoleCall",
+    "discriminator": "0",
+    "global_name": None,
+    "avatar": None,
+    "bot": True,
+    "flags": 0,
+}
+
+
+def _json(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    return web.Response(
+        status=status,
+        body=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
+
+
+def role(role_id: str, name: str) -> dict[str, Any]:
+    return {
+        "id": role_id,
+        "name": name,
+        "permissions": "0",
+        "position": 0,
+        "color": 0,
+        "hoist": False,
+        "managed": False,
+        "mentionable": False,
+        "flags": 0,
+    }
+
+
+def member(user_id: str, permissions: int = ALL_BUT_MANAGE, roles: tuple[str, ...] = ()) -> dict[str, Any]:
+    user = {"id": user_id, "username": f"user{user_id[-3:]}", "discriminator": "0", "global_name": None, "avatar": None}
+    return {
+        "user": user,
+        "roles": list(roles),
+        "permissions": str(permissions),
+        "joined_at": "2026-01-01T00:00:00+00:00",
+        "deaf": False,
+        "mute": False,
+        "flags": 0,
+        "nick": None,
+        "avatar": None,
+    }
+
+
+@dataclass
+class FakeDiscord:
+    """Start with ``await fake.start()``; point discord.py at ``api_url`` and ``gateway_url``."""
+
+    callbacks: list[dict[str, Any]] = field(default_factory=list)
+    command_puts: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    message_attempts: int = 0
+    failures: list[tuple[int, dict[str, str], dict[str, Any]]] = field(default_factory=list)
+    identifies: int = 0
+    resumes: int = 0
+    url: str = ""
+    _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    _seq: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(200000000000000000))
+    _runner: web.AppRunner | None = None
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        return self.url.replace("http://", "ws://") + "/gateway"
+
+    async def start(self) -> FakeDiscord:
+        app = web.Application()
+        app.router.add_get("/api/v10/users/@me", self._me)
+        app.router.add_get("/api/v10/oauth2/applications/@me", self._application)
+        app.router.add_put("/api/v10/applications/{app}/commands", self._commands)
+        app.router.add_put("/api/v10/applications/{app}/guilds/{guild}/commands", self._commands)
+        app.router.add_post("/api/v10/interactions/{id}/{token}/callback", self._callback)
+        app.router.add_post("/api/v10/channels/{channel}/messages", self._message)
+        app.router.add_get("/gateway", self._gateway)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+        return self
+
+    async def close(self) -> None:
+        for ws in self._sockets:
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # -- REST --------------------------------------------------------------------------------------------------
+
+    async def _me(self, _request: web.Request) -> web.Response:
+        return _json(BOT_USER)
+
+    async def _application(self, _request: web.Request) -> web.Response:
+        return _json(
+            {
+                "id": APP_ID,
+                "name": "RoleCall",
+                "icon": None,
+                "description": "",
+                "rpc_origins": [],
+                "bot_public": True,
+                "bot_require_code_grant": False,
+                "verify_key": "0" * 64,
+                "owner": BOT_USER,
+                "team": None,
+                "flags": 0,
+                "summary": "",
+                "tags": [],
+            }
+        )
+
+    async def _commands(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        scope = f"guild:{request.match_info['guild']}" if "guild" in request.match_info else "global"
+        self.command_puts.append((scope, body))
+        return _json(
+            [{**command, "id": str(next(self._ids)), "application_id": APP_ID, "version": "1"} for command in body]
+        )
+
+    async def _callback(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.callbacks.append(body)
+        return _json(
+            {
+                "interaction": {
+                    "id": request.match_info["id"],
+                    "type": 2,
+                    "response_message_ephemeral": bool((body.get("data") or {}).get("flags", 0) & 64),
+                }
+            }
+        )
+
+    async def _message(self, request: web.Request) -> web.Response:
+        self.message_attempts += 1
+        if self.failures:
+            status, headers, payload = self.failures.pop(0)
+            return _json(payload, status, headers)
+        body = await request.json()
+        message = {
+            "id": str(next(self._ids)),
+            "channel_id": request.match_info["channel"],
+            "type": 0,
+            "content": body.get("content") or "",
+            "embeds": body.get("embeds", []),
+            "author": BOT_USER,
+            "attachments": [],
+            "mentions": [],
+            "mention_roles": [],
+            "mention_everyone": False,
+            "pinned": False,
+            "tts": False,
+            "timestamp": "2026-06-01T09:00:00+00:00",
+            "edited_timestamp": None,
+            "flags": 0,
+            "components": [],
+        }
+        self.messages.append({"request": body, "response": message})
+        return _json(message)
+
+    # -- gateway -----------------------------------------------------------------------------------------------
+
+    async def _send(self, ws: web.WebSocketResponse, event: str, data: Any) -> None:
+        await ws.send_str(json.dumps({"op": 0, "t": event, "s": next(self._seq), "d": data}))
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 41250}}))
+        async for msg in ws:
+            if msg.type != WSMsgType.TEXT:
+                continue
+            payload = json.loads(msg.data)
+            op = payload.get("op")
+            if op == 1:
+                await ws.send_str(json.dumps({"op": 11}))
+            elif op == 2:
+                self.identifies += 1
+                await self._send(
+                    ws,
+                    "READY",
+                    {
+                        "v": 10,
+                        "user": BOT_USER,
+                        "guilds": [{"id": GUILD_ID, "unavailable": True}],
+                        "session_id": f"session-{self.identifies}",
+                        "resume_gateway_url": self.gateway_url,
+                        "application": {"id": APP_ID, "flags": 0},
+                        "private_channels": [],
+                        "relationships": [],
+                    },
+                )
+                await self._send(ws, "GUILD_CREATE", self.guild())
+            elif op == 6:
+                self.resumes += 1
+                await self._send(ws, "RESUMED", {})
+        return ws
+
+    def guild(self) -> dict[str, Any]:
+        return {
+            "id": GUILD_ID,
+            "name": "Community",
+            "icon": None,
+            "owner_id": "100000000000000099",
+            "afk_timeout": 300,
+            "verification_level": 0,
+            "default_message_notifications": 0,
+            "explicit_content_filter": 0,
+            "roles": [role(GUILD_ID, "@everyone"), role(MOD_ROLE_ID, "Moderators")],
+            "emojis": [],
+            "stickers": [],
+            "features": [],
+            "mfa_level": 0,
+            "system_channel_flags": 0,
+            "premium_tier": 0,
+            "nsfw_level": 0,
+            "preferred_locale": "en-US",
+            "unavailable": False,
+            "member_count": 3,
+            "large": False,
+            "joined_at": "2026-01-01T00:00:00+00:00",
+            "members": [],
+            "voice_states": [],
+            "presences": [],
+            "threads": [],
+            "stage_instances": [],
+            "guild_scheduled_events": [],
+            "soundboard_sounds": [],
+            "channels": [
+                {
+                    "id": CHANNEL_ID,
+                    "type": 0,
+                    "name": "general",
+                    "position": 0,
+                    "permission_overwrites": [],
+                    "nsfw": False,
+                    "parent_id": None,
+                    "guild_id": GUILD_ID,
+                }
+            ],
+        }
+
+    async def drop_connection(self) -> None:
+        """Close the gateway socket with a resumable code, as Discord does during maintenance."""
+        await self._sockets[-1].close(code=4000, message=b"reconnect")
+
+    async def interaction(self, payload: dict[str, Any]) -> None:
+        await self._send(self._sockets[-1], "INTERACTION_CREATE", payload)
+
+    async def wait_callbacks(self, count: int, timeout: float = 5.0) -> list[dict[str, Any]]:
+        for _ in range(int(timeout / 0.01)):
+            if len(self.callbacks) >= count:
+                return self.callbacks
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"{len(self.callbacks)} interaction callbacks, wanted {count}")
+
+
+def command_interaction(
+    subcommand: str,
+    options: dict[str, Any],
+    *,
+    name: str = "rolecall",
+    interaction_type: int = 2,
+    focused: str | None = None,
+    member_payload: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """An INTERACTION_CREATE payload for `/rolecall <subcommand>` (type 2) or its autocomplete (type 4)."""
+    sub_options = []
+    for key, value in options.items():
+        option = {"name": key, "type": 5 if isinstance(value, bool) else 3, "value": value}
+        if key == focused:
+            option["focused"] = True
+        sub_options.append(option)
+    interaction_id = str(300000000000000000 + len(subcommand) * 1000 + len(json.dumps(options)))
+    return {
+        "id": interaction_id,
+        "application_id": APP_ID,
+        "type": interaction_type,
+        "token": f"token-{interaction_id}",
+        "version": 1,
+        "attachment_size_limit": 8388608,
+        "guild_id": GUILD_ID,
+        "channel_id": CHANNEL_ID,
+        "channel": {
+            "id": CHANNEL_ID,
+            "type": 0,
+            "name": "general",
+            "guild_id": GUILD_ID,
+            "position": 0,
+            "permission_overwrites": [],
+            "nsfw": False,
+            "parent_id": None,
+        },
+        "member": member_payload or member("100000000000000010"),
+        "locale": "en-US",
+        "guild_locale": "en-US",
+        "app_permissions": "0",
+        "entitlements": [],
+        "authorizing_integration_owners": {"0": GUILD_ID},
+        "context": 0,
+        "data": {
+            "id": "100000000000000020",
+            "name": name,
+            "type": 1,
+            "options": [{"name": subcommand, "type": 1, "options": sub_options}],
+        },
+    }

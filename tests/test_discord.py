@@ -1,0 +1,249 @@
+"""The Discord adapter through the real discord.py client; only Discord's REST API and gateway are loopback fakes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fakes.discord_api import (
+    CHANNEL_ID,
+    GUILD_ID,
+    MANAGE_GUILD,
+    MOD_ROLE_ID,
+    FakeDiscord,
+    command_interaction,
+    member,
+)
+from pydantic import SecretStr
+
+from bot.config import DiscordSettings, Settings
+from bot.discord import render
+from bot.runtime import RunOptions, Runtime
+from content.library import Library
+from handlers import Handlers
+
+
+@pytest.fixture
+async def fake_discord() -> AsyncIterator[FakeDiscord]:
+    server = await FakeDiscord().start()
+    yield server
+    await server.close()
+
+
+def discord_settings(fake: FakeDiscord, tmp_path: Path) -> Settings:
+    discord = DiscordSettings(
+        SecretStr("discord-test-token"),
+        guild_id=int(GUILD_ID),
+        moderator_role_ids=frozenset({int(MOD_ROLE_ID)}),
+        api_url=fake.api_url,
+        gateway_url=fake.gateway_url,
+    )
+    return Settings(discord=discord, database_url=f"sqlite:///{tmp_path / 'bot.db'}")
+
+
+async def start(fake: FakeDiscord, tmp_path: Path, library: Library) -> Runtime:
+    runtime = Runtime(discord_settings(fake, tmp_path), Handlers(library), RunOptions(tips=False))
+    await runtime.start()
+    return runtime
+
+
+@pytest.fixture
+async def bot(fake_discord: FakeDiscord, tmp_path: Path, library: Library) -> AsyncIterator[Runtime]:
+    runtime = await start(fake_discord, tmp_path, library)
+    yield runtime
+    await runtime.stop()
+
+
+async def ask(fake: FakeDiscord, subcommand: str, **options: Any) -> dict[str, Any]:
+    member_payload = options.pop("member_payload", None)
+    name = options.pop("command", "rolecall")
+    before = len(fake.callbacks)
+    await fake.interaction(command_interaction(subcommand, options, name=name, member_payload=member_payload))
+    return (await fake.wait_callbacks(before + 1))[before]
+
+
+def assert_embed_limits(embed: dict[str, Any]) -> None:
+    assert len(embed.get("title", "")) <= render.MAX_TITLE
+    assert len(embed.get("description", "") or "") <= render.MAX_DESCRIPTION
+    fields = embed.get("fields", [])
+    assert len(fields) <= render.MAX_FIELDS
+    assert all(len(f["name"]) <= render.MAX_FIELD_NAME and len(f["value"]) <= render.MAX_FIELD_VALUE for f in fields)
+    total = len(embed.get("title", "")) + len(embed.get("description", "") or "")
+    total += sum(len(f["name"]) + len(f["value"]) for f in fields) + len((embed.get("footer") or {}).get("text", ""))
+    assert total <= render.MAX_EMBED_TOTAL
+
+
+async def test_role_answer_is_an_ephemeral_embed_that_pings_nobody(fake_discord: FakeDiscord, bot: Runtime) -> None:
+    callback = await ask(fake_discord, "role", name="mle")
+    assert callback["type"] == 4
+    data = callback["data"]
+    assert data["flags"] == 64
+    assert data["allowed_mentions"] == {"parse": []}
+    (embed,) = data["embeds"]
+    assert embed["title"] == "Machine learning engineer"
+    names = [f["name"] for f in embed["fields"]]
+    assert {"Responsibilities", "Skills", "Boundaries", "Sources"} <= set(names)
+    sources = next(f["value"] for f in embed["fields"] if f["name"] == "Sources")
+    assert sources.startswith("[17:04](https://www.youtube.com/watch?v=UukjwSIAnpw&t=1024s) Data Team Roles Explained")
+    assert_embed_limits(embed)
+
+
+@pytest.mark.parametrize(
+    ("subcommand", "options", "title"),
+    [
+        ("boundary", {"a": "data-scientist", "b": "mle"}, "Machine learning engineer vs Data scientist"),
+        ("episode", {"name": "ml-production"}, "Practical Machine Learning Engineering for Production"),
+        ("search", {"query": "sql before deep learning"}, "SQL or statistics before deep learning"),
+        ("roles", {}, "Roles"),
+        ("help", {}, "RoleCall: data and ML roles, with sources"),
+        ("search", {"query": "best pizza in naples"}, "No answer for “best pizza in naples”"),
+    ],
+)
+async def test_every_subcommand(
+    fake_discord: FakeDiscord, bot: Runtime, subcommand: str, options: dict, title: str
+) -> None:
+    callback = await ask(fake_discord, subcommand, **options)
+    assert callback["data"]["embeds"][0]["title"] == title
+
+
+async def test_tip_and_public(fake_discord: FakeDiscord, bot: Runtime) -> None:
+    callback = await ask(fake_discord, "tip", public=True)
+    assert callback["data"]["embeds"][0]["title"].startswith("Tip of the week (")
+    assert not callback["data"].get("flags")
+
+
+async def test_mention_injection_never_pings(fake_discord: FakeDiscord, bot: Runtime) -> None:
+    callback = await ask(fake_discord, "search", query="@everyone <@100000000000000010> @here")
+    data = callback["data"]
+    assert data["allowed_mentions"] == {"parse": []}
+    title = data["embeds"][0]["title"]
+    assert "@everyone" not in title and "@here" not in title  # escaped with a zero-width space as well
+
+
+async def test_autocomplete_offers_exact_then_prefix_then_fuzzy(fake_discord: FakeDiscord, bot: Runtime) -> None:
+    before = len(fake_discord.callbacks)
+    await fake_discord.interaction(command_interaction("role", {"name": "ml"}, interaction_type=4, focused="name"))
+    callback = (await fake_discord.wait_callbacks(before + 1))[before]
+    assert callback["type"] == 8
+    choices = callback["data"]["choices"]
+    assert 1 <= len(choices) <= render.MAX_CHOICES
+    assert choices[0] == {"name": "Machine learning engineer", "value": "machine-learning-engineer"}
+    before = len(fake_discord.callbacks)
+    await fake_discord.interaction(command_interaction("role", {"name": ""}, interaction_type=4, focused="name"))
+    assert len((await fake_discord.wait_callbacks(before + 1))[before]["data"]["choices"]) == 7
+
+
+async def test_admin_commands_check_the_moderator_at_run_time(fake_discord: FakeDiscord, bot: Runtime) -> None:
+    refused = await ask(fake_discord, "content", command="rolecall-admin")
+    assert refused["data"]["embeds"][0]["title"] == "Only moderators can use admin commands"
+    assert refused["data"]["flags"] == 64
+    by_role = await ask(
+        fake_discord,
+        "content",
+        command="rolecall-admin",
+        member_payload=member("100000000000000011", roles=(MOD_ROLE_ID,)),
+    )
+    assert by_role["data"]["embeds"][0]["title"] == "Content"
+    by_permission = await ask(
+        fake_discord,
+        "content",
+        command="rolecall-admin",
+        member_payload=member("100000000000000012", permissions=MANAGE_GUILD),
+    )
+    assert by_permission["data"]["embeds"][0]["title"] == "Content"
+
+
+async def test_commands_sync_once_to_the_guild_and_the_admin_group_is_hidden(
+    fake_discord: FakeDiscord, bot: Runtime
+) -> None:
+    assert [scope for scope, _ in fake_discord.command_puts] == [f"guild:{GUILD_ID}", "global"]
+    guild_commands = fake_discord.command_puts[0][1]
+    assert fake_discord.command_puts[1][1] == []  # never registered both globally and in the guild
+    by_name = {c["name"]: c for c in guild_commands}
+    assert set(by_name) == {"rolecall", "rolecall-admin"}
+    assert int(by_name["rolecall-admin"]["default_member_permissions"]) == MANAGE_GUILD
+    subcommands = {o["name"] for o in by_name["rolecall"]["options"]}
+    assert subcommands == {"role", "boundary", "roles", "episode", "search", "tip", "help"}
+
+
+async def test_a_reconnect_does_not_sync_again(fake_discord: FakeDiscord, bot: Runtime) -> None:
+    puts = len(fake_discord.command_puts)
+    await fake_discord.drop_connection()
+    for _ in range(500):
+        if fake_discord.resumes or fake_discord.identifies > 1:
+            break
+        await asyncio.sleep(0.01)
+    assert fake_discord.resumes == 1
+    assert (await ask(fake_discord, "role", name="ds"))["data"]["embeds"][0]["title"] == "Data scientist"
+    assert len(fake_discord.command_puts) == puts
+
+
+async def test_a_restart_with_unchanged_commands_does_not_sync(
+    fake_discord: FakeDiscord, tmp_path: Path, library: Library
+) -> None:
+    first = await start(fake_discord, tmp_path, library)
+    await first.stop()
+    second = await start(fake_discord, tmp_path, library)
+    await second.stop()
+    assert len(fake_discord.command_puts) == 2  # the first start's guild sync and global clear only
+
+
+async def test_oversized_content_stays_within_embed_limits(
+    fake_discord: FakeDiscord, tmp_path: Path, content_dir: Path
+) -> None:
+    moments = "\n".join(
+        f'  - at: "{n // 60}:{n % 60:02d}"\n    topic: {"Topic words " * 7}{n}\n    summary: {"Long words. " * 40}\n'
+        f"    keywords: [bulk {n}]"
+        for n in range(300)
+    )
+    (content_dir / "episodes" / "huge.yaml").write_text(
+        "id: huge\ntitle: " + "Huge episode " * 40 + "\nguests: [{name: Someone}]\n"
+        "page_url: https://example.org/huge\nvideo_url: https://example.org/watch?v=huge\nmoments:\n" + moments,
+        encoding="utf-8",
+    )
+    runtime = await start(fake_discord, tmp_path, Library.load(content_dir))
+    try:
+        callback = await ask(fake_discord, "episode", name="huge")
+    finally:
+        await runtime.stop()
+    embed = callback["data"]["embeds"][0]
+    assert_embed_limits(embed)
+    assert embed["footer"]["text"] == render.SHORTENED
+
+
+async def test_channel_post_survives_one_429(fake_discord: FakeDiscord, bot: Runtime, library: Library) -> None:
+    fake_discord.failures.append(
+        (
+            429,
+            {"Via": "1.1 google", "Retry-After": "0.2", "X-RateLimit-Scope": "user"},
+            {"message": "You are being rate limited.", "retry_after": 0.2, "global": False},
+        )
+    )
+    reply = Handlers(library).handle("sql before deep learning")
+    message_id = await bot.posters["discord"].post(CHANNEL_ID, reply)
+    assert fake_discord.message_attempts == 2 and len(fake_discord.messages) == 1
+    sent = fake_discord.messages[0]
+    assert message_id == sent["response"]["id"]
+    assert sent["request"]["allowed_mentions"] == {"parse": []}
+    assert sent["request"]["embeds"][0]["title"] == "SQL or statistics before deep learning"
+
+
+async def test_discord_sync_command(fake_discord: FakeDiscord, tmp_path: Path) -> None:
+    from bot_process import clean_env, run_cli
+
+    env = clean_env(
+        DISCORD_TOKEN="discord-SECRET-token",
+        DISCORD_API_URL=fake_discord.api_url,
+        DISCORD_GATEWAY_URL=fake_discord.gateway_url,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
+    )
+    code, out, err = await run_cli(env, tmp_path, "discord", "sync", "--guild", GUILD_ID)
+    assert code == 0, err
+    assert out.strip() == f"Synced 2 commands to server {GUILD_ID}."
+    assert [scope for scope, _ in fake_discord.command_puts] == [f"guild:{GUILD_ID}", "global"]
+    assert "discord-SECRET-token" not in out + err
+    code, out, err = await run_cli(clean_env(), tmp_path, "discord", "sync")
+    assert code == 2 and err.strip() == "rolecall: DISCORD_TOKEN is not set"
