@@ -31,11 +31,13 @@ def open_store(settings: Settings) -> Store:
         raise StoreUnavailable(f"DATABASE_URL {settings.database_label}: cannot open the database ({reason})") from exc
 
 
-def build_tips(settings: Settings, handlers: Handlers, posters: dict[str, Poster], console: bool) -> TipService:
+def build_tips(
+    settings: Settings, handlers: Handlers, posters: dict[str, Poster], console: bool, store: Store | None = None
+) -> TipService:
     """The tip service, attached to the handlers so 'tip' and the admin commands use its stored rotation."""
     tips = settings.tips
     service = TipService(
-        open_store(settings),
+        store or open_store(settings),
         handlers,
         Schedule(tips.schedule, tips.timezone),
         destinations(settings, console),
