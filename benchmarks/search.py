@@ -191,6 +191,26 @@ def main() -> None:
             f"{b50 / p50:>13.1f}x{b99 / p99:>13.1f}x{our_rate:>10.0%}{their_rate:>9.0%}"
         )
     print(f"({len(sample)} resolves per row for RoleCall, {n_baseline} for difflib; load is the median of runs)")
+    print()
+    print("Discord autocomplete (Resolver.complete), shipped content, prefixes of every role and episode name:")
+    library = Library.load()
+    prefixes = [
+        (name[:cut], kind)
+        for kind, entries in (("role", library.content.roles), ("episode", library.content.episodes))
+        for entry in entries.values()
+        for name in (getattr(entry, "name", None) or entry.title, *entry.aliases)
+        for cut in range(0, len(name) + 1, 2)
+    ]
+    timings = []
+    for _ in range(5):
+        for prefix, kind in prefixes:
+            begin = time.perf_counter()
+            library.resolver.complete(prefix, kind)
+            timings.append((time.perf_counter() - begin) * 1000)
+    print(
+        f"  {len(timings)} calls: p50 {_pct(timings, 50):.3f} ms, p99 {_pct(timings, 99):.3f} ms, "
+        f"max {max(timings):.3f} ms (Discord allows 3,000 ms)"
+    )
 
 
 if __name__ == "__main__":

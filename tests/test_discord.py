@@ -19,7 +19,7 @@ from fakes.discord_api import (
 )
 from pydantic import SecretStr
 
-from bot.config import DiscordSettings, Settings
+from bot.config import DiscordSettings, Settings, TipSettings
 from bot.discord import render
 from bot.runtime import RunOptions, Runtime
 from content.library import Library
@@ -247,3 +247,22 @@ async def test_discord_sync_command(fake_discord: FakeDiscord, tmp_path: Path) -
     assert "discord-SECRET-token" not in out + err
     code, out, err = await run_cli(clean_env(), tmp_path, "discord", "sync")
     assert code == 2 and err.strip() == "rolecall: DISCORD_TOKEN is not set"
+
+
+async def test_weekly_tip_is_posted_to_a_discord_channel(
+    fake_discord: FakeDiscord, tmp_path: Path, library: Library
+) -> None:
+    settings = discord_settings(fake_discord, tmp_path)
+    # Every minute: the week's first slot is Monday 00:00, always past, so start-up catch-up posts it.
+    tips = TipSettings(schedule="* * * * *", discord_channels=(CHANNEL_ID,))
+    settings = Settings(discord=settings.discord, database_url=settings.database_url, tips=tips)
+    runtime = Runtime(settings, Handlers(library), RunOptions())
+    await runtime.start()
+    try:
+        status = runtime.handlers.handle("admin status").plain_text()
+    finally:
+        await runtime.stop()
+    (message,) = fake_discord.messages
+    assert message["request"]["embeds"][0]["title"].startswith("Tip of the week (")
+    assert message["request"]["allowed_mentions"] == {"parse": []}
+    assert f"discord:{CHANNEL_ID}: sent" in status

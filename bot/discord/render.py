@@ -17,8 +17,7 @@ MAX_FIELDS = 25
 MAX_FIELD_NAME = 256
 MAX_FIELD_VALUE = 1024
 MAX_FOOTER = 2048
-MAX_EMBED_TOTAL = 6000
-MAX_CONTENT = 2000
+MAX_EMBED_TOTAL = 6000  # RoleCall sends no message content (limit 2,000): everything is in the embed
 MAX_CHOICES = 25
 MAX_CHOICE_NAME = 100
 
