@@ -3,48 +3,79 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from content.library import Library
+from handlers.asker import Asker
+from handlers.desks import MissDesk, ReloadDesk, TipDesk
 from handlers.reply import Reply, Section
-from handlers.tipdesk import TipDesk
 
 REFUSAL = Reply("refused", "Only moderators can use admin commands", (Section(text="Ask a moderator for help."),))
-NO_SCHEDULER = Reply(
-    "admin", "The weekly tip scheduler is not running", (Section(text="Start the bot with `rolecall run`."),)
-)
-
-AdminCommand = Callable[[Library, TipDesk | None, str], Reply]
 
 
-def _content(library: Library, _desk: TipDesk | None, _args: str) -> Reply:
+def _not_running(what: str) -> Reply:
+    return Reply("admin", f"{what} is not running here", (Section(text="Start the bot with `rolecall run`."),))
+
+
+@dataclass(frozen=True)
+class Desks:
+    """The parts of the process admin commands act on; any may be missing (e.g. in `rolecall ask`)."""
+
+    tips: TipDesk | None = None
+    reload: ReloadDesk | None = None
+    misses: MissDesk | None = None
+
+
+AdminCommand = Callable[[Library, Desks, Asker, str], Reply]
+
+
+def _content(library: Library, _desks: Desks, _asker: Asker, _args: str) -> Reply:
     return Reply("admin", "Content", (Section(text=library.content.summary()),))
 
 
-def _tip(_library: Library, desk: TipDesk | None, args: str) -> Reply:
-    return desk.admin_tip(args) if desk is not None else NO_SCHEDULER
+def _tip(_library: Library, desks: Desks, _asker: Asker, args: str) -> Reply:
+    return desks.tips.admin_tip(args) if desks.tips is not None else _not_running("The weekly tip scheduler")
 
 
-def _status(_library: Library, desk: TipDesk | None, _args: str) -> Reply:
-    return desk.admin_status() if desk is not None else NO_SCHEDULER
+def _status(_library: Library, desks: Desks, _asker: Asker, _args: str) -> Reply:
+    return desks.tips.admin_status() if desks.tips is not None else _not_running("The weekly tip scheduler")
 
 
-def _help(_library: Library, _desk: TipDesk | None, _args: str) -> Reply:
+def _reload(_library: Library, desks: Desks, asker: Asker, _args: str) -> Reply:
+    who = f"{asker.platform}:{asker.user}" if asker.user else asker.platform
+    return desks.reload.reload(who) if desks.reload is not None else _not_running("Content reloading")
+
+
+def _misses(_library: Library, desks: Desks, _asker: Asker, args: str) -> Reply:
+    days = int(args) if args.strip().isdigit() else 30
+    return desks.misses.misses_reply(days, 20) if desks.misses is not None else _not_running("The query log")
+
+
+def _help(_library: Library, _desks: Desks, _asker: Asker, _args: str) -> Reply:
     return Reply("admin", "Admin commands", (Section(items=HELP),))
 
 
 HELP = (
     "admin content: content version and counts",
+    "admin reload: load the content again (kept only if valid; problems are listed)",
+    "admin misses [days]: what members asked that the content could not answer well",
     "admin status: next tip slot per destination and the latest deliveries",
     "admin tip preview: the next tip, exactly as it will be posted",
     "admin tip post-now: post this week's tip now wherever it is not yet delivered",
     "admin tip skip: skip the next tip (it returns in the next rotation)",
     "admin tip pin <moment>: post this moment next (for example: admin tip pin ml-production@44:23)",
 )
-# Later issues add to this table (reload, misses); each entry is name -> handler.
-COMMANDS: dict[str, AdminCommand] = {"content": _content, "tip": _tip, "status": _status, "help": _help}
+COMMANDS: dict[str, AdminCommand] = {
+    "content": _content,
+    "reload": _reload,
+    "misses": _misses,
+    "tip": _tip,
+    "status": _status,
+    "help": _help,
+}
 
 
-def admin_reply(library: Library, desk: TipDesk | None, text: str) -> Reply:
+def admin_reply(library: Library, desks: Desks, text: str, asker: Asker) -> Reply:
     """Run 'admin <command> [args]'; unknown commands get the admin help."""
     name, _, args = text.strip().partition(" ")
-    return COMMANDS.get(name.lower(), _help)(library, desk, args.strip())
+    return COMMANDS.get(name.lower(), _help)(library, desks, asker, args.strip())

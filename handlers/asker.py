@@ -11,6 +11,7 @@ class Asker:
 
     platform: str = "console"
     moderator: bool = False
+    user: str | None = None  # only for moderators' audit records (reloads); never stored with member queries
 
 
 # The console is the operator's own terminal: it may run admin commands.

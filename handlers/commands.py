@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -9,11 +10,11 @@ from content.library import Library
 from content.search import Hit
 from content.text import normalize
 from handlers import answers
-from handlers.admin import REFUSAL, admin_reply
+from handlers.admin import REFUSAL, Desks, admin_reply
 from handlers.asker import CONSOLE, Asker
+from handlers.desks import MissDesk, ReloadDesk, TipDesk
 from handlers.reply import Reply
 from handlers.tip import pick_for_week, tip_reply, week_of
-from handlers.tipdesk import TipDesk
 
 # Leading words that only say what kind of thing is wanted; the resolver finds it either way.
 _HINT_WORDS = ("role", "episode", "moment", "search", "find", "ask", "about")
@@ -35,13 +36,19 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+Observer = Callable[[Asker, str, Reply, float], None]
+
+
 class Handlers:
-    """Answers commands from whichever Library is current. Stateless apart from that; safe to share."""
+    """Answers commands from whichever Library is current. Each command reads one snapshot, start to finish."""
 
     def __init__(self, library: Callable[[], Library] | Library, clock: Callable[[], datetime] = _utcnow) -> None:
         self._library = library if callable(library) else (lambda: library)
         self._clock = clock
         self.tips: TipDesk | None = None
+        self.reloader: ReloadDesk | None = None
+        self.misses: MissDesk | None = None
+        self.observers: list[Observer] = []  # told of every member query: query log, metrics, the log line
 
     def attach_tips(self, desk: TipDesk) -> None:
         """Answer 'tip' and the tip admin commands from the scheduler's stored rotation."""
@@ -54,33 +61,44 @@ class Handlers:
 
     def handle(self, text: str, asker: Asker = CONSOLE) -> Reply:
         """Answer one line of the shared grammar ('mle', 'mle vs ds', 'batch scoring', 'tip', 'help', 'admin ...')."""
+        started = time.perf_counter()
+        library = self.library  # one snapshot for the whole command, even if a reload swaps it meanwhile
         first_word, _, admin_args = text.strip().partition(" ")
         if first_word.lower() == "admin":
-            return admin_reply(self.library, self.tips, admin_args) if asker.moderator else REFUSAL
+            if not asker.moderator:
+                return REFUSAL
+            return admin_reply(library, Desks(self.tips, self.reloader, self.misses), admin_args, asker)
+        reply = self._member(library, text)
+        elapsed = time.perf_counter() - started
+        for observe in self.observers:
+            observe(asker, text, reply, elapsed)
+        return reply
+
+    def _member(self, library: Library, text: str) -> Reply:
         key = normalize(text)
         if (key and key in _HELP) or text.strip() in ("", "?"):
             # Emoji- or punctuation-only text normalises to nothing; that is a question without an answer, not help.
             return self.help()
         if key in _LISTS:
-            return self.roles() if _LISTS[key] == "roles" else self.episodes()
+            return answers.roles_reply(library) if _LISTS[key] == "roles" else answers.episodes_reply(library)
         if key in _TIP:
-            return self.tip()
+            return self.tip(library=library)
         first, _, rest = key.partition(" ")
         if first in _HINT_WORDS and rest:
-            return self.search(rest, original=text.strip().partition(" ")[2])
-        return self.search(text)
+            return self.search(rest, original=text.strip().partition(" ")[2], library=library)
+        return self.search(text, library=library)
 
-    def search(self, query: str, original: str | None = None) -> Reply:
+    def search(self, query: str, original: str | None = None, library: Library | None = None) -> Reply:
         """Resolve free text to the best answer, or a no-match reply with suggestions."""
-        library = self.library
+        library = library or self.library
         resolution = library.resolver.resolve(query)
         if resolution.hit is None:
             return answers.no_match_reply(library, original or query, resolution.suggestions, resolution.pair)
-        return self.answer(resolution.hit)
+        return self.answer(resolution.hit, library)
 
-    def answer(self, hit: Hit) -> Reply:
-        """The full answer for a resolved hit."""
-        library = self.library
+    def answer(self, hit: Hit, library: Library | None = None) -> Reply:
+        """The full answer for a resolved hit, from the snapshot that resolved it."""
+        library = library or self.library
         content = library.content
         if hit.kind == "role":
             return answers.role_reply(library, content.roles[hit.id], hit.score)
@@ -102,10 +120,10 @@ class Handlers:
         """How to ask."""
         return answers.help_reply()
 
-    def tip(self, now: datetime | None = None) -> Reply:
+    def tip(self, now: datetime | None = None, library: Library | None = None) -> Reply:
         """This week's tip: the scheduler's stored choice when it runs, else a stable pick per ISO week."""
         if self.tips is not None and now is None:
             return self.tips.tip_reply()
         now = now or self._clock()
-        library = self.library
+        library = library or self.library
         return tip_reply(library, pick_for_week(library, now), week_of(now))

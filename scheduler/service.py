@@ -83,7 +83,7 @@ def retry_after(exc: BaseException) -> float | None:
 
 
 class TipService:
-    """Implements handlers.tipdesk.TipDesk; the jobs in scheduler.jobs call ``sweep``."""
+    """Implements handlers.desks.TipDesk; the jobs in scheduler.jobs call ``sweep``."""
 
     def __init__(
         self,

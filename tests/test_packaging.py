@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -17,8 +18,17 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
+    # Build from a clean copy: an in-tree build/ keeps files deleted from the source and would ship them.
+    source = tmp_path_factory.mktemp("source") / "rolecall"
+    patterns = shutil.ignore_patterns(".venv", "build", ".git", "*.egg-info", "__pycache__", ".*cache")
+
+    def skip(directory: str, names: list[str]) -> set[str]:
+        local = {"data"} if Path(directory) == ROOT else set()  # the runtime SQLite folder, not content/data
+        return set(patterns(directory, names)) | (local & set(names))
+
+    shutil.copytree(ROOT, source, ignore=skip)
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(source)],
         check=True,
         capture_output=True,
         timeout=300,
@@ -35,6 +45,12 @@ def test_wheel_contains_every_content_file(wheel: Path) -> None:
     assert shipped and shipped <= names
     assert {"bot/cli.py", "handlers/commands.py", "content/search.py"} <= names
     assert not any(name.startswith("tests/") for name in names)
+    source_modules = {
+        p.relative_to(ROOT).as_posix()
+        for d in ("bot", "handlers", "content", "scheduler")
+        for p in (ROOT / d).rglob("*.py")
+    }
+    assert {n for n in names if n.endswith(".py")} == source_modules  # nothing stale, nothing missing
 
 
 def test_wheel_declares_the_console_script(wheel: Path) -> None:
