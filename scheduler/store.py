@@ -16,6 +16,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Engine,
+    Float,
     Integer,
     MetaData,
     String,
@@ -34,7 +35,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 log = logging.getLogger("rolecall.store")
 
-SCHEMA_VERSION = 2  # 2: the key-value table (Discord command hash)
+SCHEMA_VERSION = 3  # 2: the key-value table (Discord command hash); 3: content reloads and the query log
 DEFAULT_DATABASE_URL = "sqlite:///data/rolecall.db"
 
 metadata = MetaData()
@@ -81,6 +82,28 @@ kv_table = Table(
     metadata,
     Column("key", String(100), primary_key=True),
     Column("value", String(500), nullable=False),
+)
+reloads_table = Table(
+    "content_reloads",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False),
+    Column("who", String(200), nullable=False),
+    Column("version", String(40)),
+    Column("result", String(16), nullable=False),  # ok | invalid | unchanged
+    Column("detail", String(2000)),
+)
+queries_table = Table(
+    "query_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False, index=True),
+    Column("platform", String(20), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("ref", String(200)),
+    Column("score", Float),
+    Column("latency_ms", Float, nullable=False),
+    Column("query", String(200), nullable=False),  # cut to 200 characters; no user ids, ever
 )
 destinations_table = Table(
     "tip_destinations",
