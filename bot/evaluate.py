@@ -1,0 +1,75 @@
+"""`rolecall eval FILE`: check a moderator's golden queries (what each query must return) against the content."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from handlers import Handlers
+from handlers.reply import Reply
+
+
+@dataclass(frozen=True)
+class Case:
+    """One query and what its answer must be: a kind (or several), an id (or several), text it must contain."""
+
+    query: str
+    kinds: tuple[str, ...]
+    ids: tuple[str, ...] = ()
+    contains: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    case: Case
+    reply: Reply
+    problem: str | None
+
+    @property
+    def passed(self) -> bool:
+        return self.problem is None
+
+
+def _tuple(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return tuple(str(v) for v in value) if isinstance(value, list) else (str(value),)
+
+
+def load_cases(path: Path) -> list[Case]:
+    """Read a golden-query file; raise ValueError naming the entry that is malformed."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, list):
+        raise ValueError(f"{path}: expected a list of {{query: ..., expect: {{kind: ...}}}} entries")
+    cases = []
+    for index, entry in enumerate(data, 1):
+        expect = entry.get("expect") if isinstance(entry, dict) else None
+        if not isinstance(expect, dict) or "query" not in entry or "kind" not in expect:
+            raise ValueError(f"{path}: entry {index} needs 'query' and 'expect: {{kind: ...}}'")
+        cases.append(
+            Case(
+                str(entry["query"] or ""),
+                _tuple(expect["kind"]),
+                _tuple(expect.get("id")),
+                _tuple(expect.get("contains")),
+            )
+        )
+    return cases
+
+
+def evaluate(handlers: Handlers, case: Case) -> Outcome:
+    """Ask the query and compare the answer with what the case expects."""
+    reply = handlers.handle(case.query)
+    problem = None
+    if reply.kind not in case.kinds:
+        problem = f"kind {reply.kind} ({reply.ref}), expected {' or '.join(case.kinds)}"
+    elif case.ids and reply.ref not in case.ids:
+        problem = f"answered {reply.ref}, expected {' or '.join(case.ids)}"
+    else:
+        text = reply.plain_text()
+        missing = [c for c in case.contains if c not in text]
+        if missing:
+            problem = f"answer lacks {', '.join(repr(m) for m in missing)}"
+    return Outcome(case, reply, problem)

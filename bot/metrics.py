@@ -1,0 +1,68 @@
+"""Prometheus metrics: commands by platform and kind, latency, tip deliveries by state, the content version.
+
+The no-match rate is sum(rate(rolecall_commands_total{kind="no_match"}[1h])) / sum(rate(rolecall_commands_total[1h])).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily, Metric
+from sqlalchemy import func, select
+
+from content.library import Library
+from handlers.asker import Asker
+from handlers.reply import Reply
+from scheduler.store import Store, deliveries_table
+
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
+
+
+class _State:
+    """Read at scrape time, so the figures are never stale: content version and deliveries by state."""
+
+    def __init__(self, library: Callable[[], Library], store: Store | None) -> None:
+        self.library = library
+        self.store = store
+
+    def collect(self) -> Iterator[Metric]:
+        content = self.library().content
+        info = InfoMetricFamily("rolecall_content", "The content being served")
+        info.add_metric([], {"version": content.version, "moments": str(len(content.moments))})
+        yield info
+        if self.store is not None:
+            gauge = GaugeMetricFamily("rolecall_tip_deliveries", "Weekly tip deliveries by state", labels=["state"])
+            with self.store.engine.connect() as conn:
+                rows = conn.execute(
+                    select(deliveries_table.c.state, func.count()).group_by(deliveries_table.c.state)
+                ).all()
+            for state in ("claimed", "sent", "failed", "missed"):
+                gauge.add_metric([state], dict(rows).get(state, 0))
+            yield gauge
+
+
+class Metrics:
+    """An observer for Handlers, and the /metrics body."""
+
+    def __init__(self, library: Callable[[], Library], store: Store | None = None) -> None:
+        self.registry = CollectorRegistry()
+        self.commands = Counter(
+            "rolecall_commands", "Member commands answered", ["platform", "kind"], registry=self.registry
+        )
+        self.latency = Histogram(
+            "rolecall_command_latency_seconds",
+            "Time to build an answer",
+            ["platform"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.registry.register(_State(library, store))  # type: ignore[arg-type]
+
+    def __call__(self, asker: Asker, _text: str, reply: Reply, seconds: float) -> None:
+        self.commands.labels(asker.platform, reply.kind).inc()
+        self.latency.labels(asker.platform).observe(seconds)
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
