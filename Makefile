@@ -18,6 +18,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/rolecall content check
+	$(BIN)/rolecall eval tests/golden_queries.yaml
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

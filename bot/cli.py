@@ -12,6 +12,8 @@ from pathlib import Path
 
 from bot.config import Settings, SettingsError
 from bot.console import Console
+from bot.logs import setup_logging
+from bot.reload import LibraryHolder
 from bot.runtime import RunOptions, Runtime
 from content.library import Library
 from content.loader import ContentError
@@ -40,6 +42,13 @@ def _parser() -> argparse.ArgumentParser:
     content_commands = content.add_subparsers(dest="content_command", metavar="ACTION", required=True)
     check = content_commands.add_parser("check", help="validate content and print every problem")
     check.add_argument("dir", nargs="?", type=Path, help="content directory (default: CONTENT_DIR or shipped)")
+    evaluate = commands.add_parser("eval", help="check golden queries (query and expected answer) against the content")
+    evaluate.add_argument("file", type=Path, help="a YAML list of {query, expect: {kind, id, contains}}")
+    report = commands.add_parser("report", help="reports for moderators")
+    report_commands = report.add_subparsers(dest="report_command", metavar="REPORT", required=True)
+    misses = report_commands.add_parser("misses", help="most frequent unanswered or low-confidence queries")
+    misses.add_argument("--days", type=int, default=30, help="how far back (default 30)")
+    misses.add_argument("--limit", type=int, default=20, help="how many (default 20)")
     discord_cli = commands.add_parser("discord", help="Discord tools")
     discord_commands = discord_cli.add_subparsers(dest="discord_command", metavar="ACTION", required=True)
     sync = discord_commands.add_parser("sync", help="register the slash commands with Discord")
@@ -56,9 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in str(exc).splitlines():
             print(f"rolecall: {line}", file=sys.stderr)
         return EXIT_USAGE
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if settings.log_level != "DEBUG":
-        logging.getLogger("apscheduler").setLevel(logging.WARNING)  # its INFO lines repeat what rolecall.tips says
+    setup_logging(settings.log_level, settings.log_format)
     command = args.command or "run"
     if command == "content":
         return _check(args.dir or settings.content_dir)
@@ -70,14 +77,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return EXIT_INVALID
-    handlers = Handlers(library)
+    holder = LibraryHolder(library)
+    handlers = Handlers(holder)
+    if command == "eval":
+        return _eval(handlers, args.file)
+    if command == "report":
+        return _report(settings, args.days, args.limit)
     if command == "ask":
         return _with_store(settings, handlers, lambda: _ask(handlers, args.text, args.json))
     if command == "discord":
         return _discord_sync(settings, handlers, args.guild)
     if command != "run":  # bare `rolecall`: the console or the configured adapters, with default options
-        return _run(settings, handlers, RunOptions())
-    return _run(settings, handlers, RunOptions(args.slack_mode, args.host, args.port))
+        return _run(settings, handlers, RunOptions(), holder)
+    return _run(settings, handlers, RunOptions(args.slack_mode, args.host, args.port), holder)
 
 
 def _check(directory: Path | None) -> int:
@@ -112,14 +124,14 @@ def _ask(handlers: Handlers, words: list[str], as_json: bool) -> int:
     return status
 
 
-def _run(settings: Settings, handlers: Handlers, options: RunOptions) -> int:
+def _run(settings: Settings, handlers: Handlers, options: RunOptions, holder: LibraryHolder) -> int:
     if not settings.platforms and options.port is None:
         log.info("console mode: %s", handlers.library.content.summary())
         if sys.stdin.isatty():
-            return _console_session(settings, handlers)
+            return _console_session(settings, handlers, holder)
         # Piped input (scripts, tests): answer and exit; the stored tip is shown but no scheduler runs.
         return _with_store(settings, handlers, lambda: Console(handlers).loop(sys.stdin, sys.stdout, False))
-    runtime = Runtime(settings, handlers, options)
+    runtime = Runtime(settings, handlers, options, holder)
     problems = runtime.check()
     for problem in problems:
         print(f"rolecall: {problem}", file=sys.stderr)
@@ -150,6 +162,41 @@ def _with_store(settings: Settings, handlers: Handlers, then: Callable[[], int])
         service.store.close()
 
 
+def _eval(handlers: Handlers, path: Path) -> int:
+    """`rolecall eval FILE`: one line per failing query, a summary, exit 1 on any failure."""
+    from bot.evaluate import evaluate, load_cases
+
+    try:
+        cases = load_cases(path)
+    except (OSError, ValueError) as exc:
+        print(f"rolecall eval: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    failed = 0
+    for case in cases:
+        outcome = evaluate(handlers, case)
+        if not outcome.passed:
+            failed += 1
+            print(f"FAIL {case.query!r}: {outcome.problem}")
+    print(f"{len(cases) - failed} passed, {failed} failed")
+    return EXIT_INVALID if failed else EXIT_OK
+
+
+def _report(settings: Settings, days: int, limit: int) -> int:
+    """`rolecall report misses`: the content backlog from the query log."""
+    from bot.querylog import QueryLog
+
+    try:
+        store = open_store(settings)
+    except StoreUnavailable as exc:
+        print(f"rolecall: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        print(QueryLog(store, settings.query_log_days).misses_reply(days, limit).plain_text())
+    finally:
+        store.close()
+    return EXIT_OK
+
+
 def _discord_sync(settings: Settings, handlers: Handlers, guild: int | None) -> int:
     """`rolecall discord sync [--guild ID]`: register the commands now, and remember what was synced."""
     if settings.discord is None:
@@ -177,11 +224,11 @@ def _discord_sync(settings: Settings, handlers: Handlers, guild: int | None) -> 
     return EXIT_OK
 
 
-def _console_session(settings: Settings, handlers: Handlers) -> int:
+def _console_session(settings: Settings, handlers: Handlers, holder: LibraryHolder) -> int:
     """The interactive console with the weekly tip scheduler posting to it."""
 
     async def session() -> int:
-        runtime = Runtime(settings, handlers, RunOptions())
+        runtime = Runtime(settings, handlers, RunOptions(command_log=False), holder)
         await runtime.start()
         try:
             return await Console(handlers).aloop(sys.stdin, sys.stdout, interactive=True)

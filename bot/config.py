@@ -17,6 +17,9 @@ from sqlalchemy.exc import ArgumentError
 SETTINGS: tuple[tuple[str, str, str], ...] = (
     ("CONTENT_DIR", "(shipped content)", "Directory of moderators' YAML content to load instead of the shipped copy."),
     ("LOG_LEVEL", "INFO", "Logging level: DEBUG, INFO, WARNING or ERROR."),
+    ("LOG_FORMAT", "text", "`text` for readable lines, `json` for one JSON object per line."),
+    ("CONTENT_WATCH", "off", "`on`: reload the content when its files change (validated first, like `admin reload`)."),
+    ("QUERY_LOG_DAYS", "90", "How many days the query log (the moderators' misses report) keeps queries."),
     ("SLACK_BOT_TOKEN", "(unset)", "Slack bot token (`xoxb-...`); when set, `rolecall run` starts the Slack adapter."),
     ("SLACK_APP_TOKEN", "(unset)", "Slack app-level token (`xapp-...`) for Socket Mode, the default connection."),
     ("SLACK_SIGNING_SECRET", "(unset)", "Slack signing secret, needed for HTTP mode (`--slack-mode http`)."),
@@ -116,6 +119,9 @@ class Settings:
 
     content_dir: Path | None = None
     log_level: str = "INFO"
+    log_format: str = "text"
+    content_watch: bool = False
+    query_log_days: int = 90
     slack: SlackSettings | None = None
     discord: DiscordSettings | None = None
     database_url: str = DEFAULT_DATABASE_URL
@@ -132,6 +138,17 @@ class Settings:
         log_level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
         if log_level not in _LOG_LEVELS:
             problems.append(f"LOG_LEVEL: '{log_level}' is not one of {', '.join(_LOG_LEVELS)}")
+        log_format = env.get("LOG_FORMAT", "").strip().lower() or "text"
+        if log_format not in ("text", "json"):
+            problems.append(f"LOG_FORMAT: '{log_format[:20]}' is not text or json")
+        watch = env.get("CONTENT_WATCH", "").strip().lower() or "off"
+        if watch not in ("on", "off", "true", "false", "1", "0"):
+            problems.append(f"CONTENT_WATCH: '{watch[:20]}' is not on or off")
+        content_watch = watch in ("on", "true", "1")
+        days_text = env.get("QUERY_LOG_DAYS", "").strip() or "90"
+        query_log_days = int(days_text) if days_text.isdigit() and 1 <= int(days_text) <= 3650 else 90
+        if str(query_log_days) != days_text:
+            problems.append(f"QUERY_LOG_DAYS: '{days_text[:20]}' is not a number of days from 1 to 3650")
         slack = _slack(env, problems)
         database_url = env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
         try:
@@ -144,7 +161,9 @@ class Settings:
         discord = _discord(env, problems)
         if problems:
             raise SettingsError("\n".join(problems))
-        return cls(content_dir, log_level, slack, discord, database_url, tips)
+        return cls(
+            content_dir, log_level, log_format, content_watch, query_log_days, slack, discord, database_url, tips
+        )
 
     @property
     def database_label(self) -> str:

@@ -24,15 +24,20 @@ class RunOptions:
     host: str = "0.0.0.0"
     port: int | None = None
     tips: bool = True  # run the weekly tip scheduler
+    command_log: bool = True  # one log line per command (off for the interactive console, where it would interleave)
 
 
 class Runtime:
     """Owns the adapters and the HTTP server; ``start`` then ``stop``, or ``run_until_signal``."""
 
-    def __init__(self, settings: Settings, handlers: Handlers, options: RunOptions) -> None:
+    def __init__(self, settings: Settings, handlers: Handlers, options: RunOptions, holder=None) -> None:  # type: ignore[no-untyped-def]
         self.settings = settings
         self.handlers = handlers
         self.options = options
+        self.holder = holder  # a LibraryHolder makes `admin reload` and CONTENT_WATCH possible
+        self.metrics = None
+        self.query_log = None
+        self._background: list[asyncio.Task] = []
         self.ready = False
         self.web: web.Application | None = None
         self._runner: web.AppRunner | None = None
@@ -82,9 +87,12 @@ class Runtime:
 
             self.web = web.Application()
             health_routes(self.web, lambda: self.ready)
+            self.web.router.add_get("/readyz", self._readyz)
+            self.web.router.add_get("/metrics", self._metrics)
             if self.bolt is not None and mode == "http":
                 slack_routes(self.web, self.bolt)
-            self._runner = web.AppRunner(self.web, access_log=None)
+            # On stop: stop listening, then give in-flight requests up to 8 s (the process exits within 10 s).
+            self._runner = web.AppRunner(self.web, access_log=None, shutdown_timeout=8.0)
             await self._runner.setup()
             site = web.TCPSite(self._runner, self.options.host, self.options.port)
             await site.start()
@@ -98,10 +106,10 @@ class Runtime:
             )
             await self._socket_handler.connect_async()
             log.info("slack socket mode connected")
-        if self.options.tips or self.settings.discord is not None:
-            from scheduler.setup import open_store
+        from scheduler.setup import open_store
 
-            self.store = open_store(self.settings)
+        self.store = open_store(self.settings)
+        self._start_operations()
         if self.settings.discord is not None:
             await self._start_discord()
         if self.options.tips:
@@ -115,6 +123,62 @@ class Runtime:
             self._tip_scheduler = TipScheduler(self.tips)
             await self._tip_scheduler.start()
         self.ready = True
+
+    def _start_operations(self) -> None:
+        """Query log, metrics, the per-command log line, reload and its watcher: observers of the handlers."""
+        from bot.logs import command_line
+        from bot.metrics import Metrics
+        from bot.querylog import QueryLog
+        from bot.reload import ContentReloader
+
+        self.query_log = QueryLog(self.store, self.settings.query_log_days)
+        self.metrics = Metrics(lambda: self.handlers.library, self.store)
+        self.handlers.observers += [self.query_log, self.metrics]
+        if self.options.command_log:
+            self.handlers.observers.append(command_line)
+        self.handlers.misses = self.query_log
+        self._background.append(asyncio.create_task(self._purge_query_log()))
+        if self.holder is not None:
+            reloader = ContentReloader(self.holder, self.settings.content_dir, self.store)
+            self.handlers.reloader = reloader
+            if self.settings.content_watch:
+                self._background.append(asyncio.create_task(reloader.watch()))
+
+    async def _purge_query_log(self) -> None:
+        while True:
+            try:
+                removed = self.query_log.purge()  # type: ignore[union-attr]
+                if removed:
+                    log.info("query log: removed %d entries past retention", removed)
+            except Exception:  # a database blip: try again next time
+                log.exception("query log purge failed")
+            await asyncio.sleep(6 * 3600)
+
+    def readiness(self) -> dict[str, bool]:
+        """What /readyz reports: content loaded, store reachable, every configured adapter connected."""
+        checks = {"content": self.handlers.library is not None}
+        try:
+            self.store.ping()  # type: ignore[union-attr]
+            checks["store"] = True
+        except Exception:
+            checks["store"] = False
+        if self.bolt is not None:
+            socket = self._socket_handler
+            checks["slack"] = socket is None or bool(socket.client.is_connected())
+        if self.settings.discord is not None:
+            checks["discord"] = self.discord is not None and self.discord.is_ready() and not self.discord.is_closed()
+        return checks
+
+    async def _readyz(self, _request: web.Request) -> web.Response:
+        checks = self.readiness()
+        ok = self.ready and all(checks.values())
+        return web.json_response({"ok": ok, **checks}, status=200 if ok else 503)
+
+    async def _metrics(self, _request: web.Request) -> web.Response:
+        from bot.metrics import CONTENT_TYPE
+
+        body = self.metrics.render() if self.metrics is not None else b""
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
 
     async def _start_discord(self) -> None:
         """Log in (which syncs commands to DISCORD_GUILD_ID if they changed), connect, wait for READY."""
@@ -140,6 +204,8 @@ class Runtime:
     async def stop(self) -> None:
         """Stop taking requests and close every connection."""
         self.ready = False
+        for task in self._background:
+            task.cancel()
         if self._tip_scheduler is not None:
             self._tip_scheduler.stop()
         if self.discord is not None:

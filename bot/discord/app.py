@@ -45,7 +45,6 @@ async def answer(interaction: discord.Interaction, reply: Reply, public: bool = 
     """Respond within Discord's 3 seconds: the answer itself, ephemeral unless asked to be public."""
     ephemeral = not public or reply.kind in _PRIVATE_KINDS
     await interaction.response.send_message(embed=reply_embed(reply), ephemeral=ephemeral, allowed_mentions=NONE)
-    log.info("discord command kind=%s id=%s score=%s", reply.kind, reply.ref, reply.score)
 
 
 def build_commands(tree: app_commands.CommandTree, handlers: Handlers, settings: DiscordSettings) -> None:
@@ -112,7 +111,8 @@ def build_commands(tree: app_commands.CommandTree, handlers: Handlers, settings:
 
     async def run_admin(interaction: discord.Interaction, text: str) -> None:
         allowed = is_moderator(interaction, settings)
-        await answer(interaction, handlers.handle(f"admin {text}", Asker("discord", moderator=allowed)))
+        asker = Asker("discord", moderator=allowed, user=str(interaction.user.id))
+        await answer(interaction, handlers.handle(f"admin {text}", asker))
 
     @admin.command(name="status", description="Next tip slot per channel and the latest deliveries")
     async def status(interaction: discord.Interaction) -> None:
@@ -144,7 +144,9 @@ class RoleCallClient(discord.Client):
     """The Discord client. ``state`` (get/put) remembers what was synced; None disables start-up sync."""
 
     def __init__(self, handlers: Handlers, settings: DiscordSettings, state=None, sync_on_start: bool = True) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(intents=discord.Intents(guilds=True), allowed_mentions=NONE)
+        # guild_ready_timeout: discord.py waits this long after READY for more GUILD_CREATEs (default 2 s). They
+        # follow READY at once, and a community bot is in a few servers, so 0.5 s makes restarts 1.5 s faster.
+        super().__init__(intents=discord.Intents(guilds=True), allowed_mentions=NONE, guild_ready_timeout=0.5)
         self.settings = settings
         self.state = state
         self.sync_on_start = sync_on_start

@@ -62,7 +62,8 @@ def build_app(handlers: Handlers, settings: SlackSettings, mode: str) -> AsyncAp
     @app.command(settings.command)
     async def on_command(ack: AsyncAck, command: dict[str, Any]) -> None:
         text, public = split_public(command.get("text", ""))
-        asker = Asker("slack", moderator=command.get("user_id") in settings.moderators)
+        user = command.get("user_id")
+        asker = Asker("slack", moderator=user in settings.moderators, user=user)
         reply = handlers.handle(text, asker)
         share = None if public or reply.kind in _PRIVATE_KINDS else text
         # The answer goes in the ack itself: it takes milliseconds, so Slack's 3-second limit is never at risk.
@@ -70,7 +71,6 @@ def build_app(handlers: Handlers, settings: SlackSettings, mode: str) -> AsyncAp
             response_type="in_channel" if public and reply.kind not in _PRIVATE_KINDS else "ephemeral",
             **message(reply, share),
         )
-        log.info("slack command kind=%s id=%s score=%s", reply.kind, reply.ref, reply.score)
 
     async def just_ack(ack: AsyncAck) -> None:
         await ack()
