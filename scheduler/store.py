@@ -204,7 +204,9 @@ class Store:
                 return
             except (IntegrityError, OperationalError) as exc:
                 # SQLite has no advisory lock: a replica that lost the race to CREATE TABLE retries and finds it done.
-                if attempt == 4:
+                # Anything else (a refused connection, a wrong password) is not a race: fail at once.
+                raced = isinstance(exc, IntegrityError) or "already exists" in str(exc)
+                if attempt == 4 or not raced:
                     raise
                 log.info("schema creation raced with another process (%s); retrying", type(exc).__name__)
 

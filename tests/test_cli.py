@@ -144,3 +144,13 @@ def test_hostile_queries_never_crash_the_cli(query: str) -> None:
     result = run("ask", "--json", "-", stdin=query + "\n")
     assert result.returncode in (0, 3)
     assert len(json.loads(result.stdout)["title"]) < 200
+
+
+def test_an_unreachable_database_is_one_line_without_its_password() -> None:
+    url = "postgresql://rolecall:hunter2-SECRET@127.0.0.1:1/rolecall"
+    result = run("ask", "tip", env={"DATABASE_URL": url})
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("rolecall: DATABASE_URL postgresql://rolecall:***@127.0.0.1:1/rolecall: cannot open the")
+    assert "hunter2-SECRET" not in result.stderr + result.stdout
