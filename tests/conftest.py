@@ -62,3 +62,27 @@ async def fake() -> AsyncIterator[FakeSlack]:
     server = await FakeSlack().start()
     yield server
     await server.close()
+
+
+def remove_moment(content_dir: Path, key: str) -> None:
+    """Delete one moment (episode-id@m:ss) from a content copy's episode file."""
+    episode_id, at = key.split("@")
+    path = content_dir / "episodes" / f"{episode_id}.yaml"
+    text = path.read_text()
+    start = text.index(f'  - at: "{at}"')
+    stop = text.find("\n  - at:", start + 1)
+    path.write_text(text[:start] + (text[stop + 1 :] if stop != -1 else ""))
+
+
+def write_huge_episode(content_dir: Path, moments: int, topic: str = "Topic ", title_repeats: int = 30) -> None:
+    """An episode 'huge' with ``moments`` long moments: content larger than any platform limit."""
+    body = "\n".join(
+        f'  - at: "{n // 60}:{n % 60:02d}"\n    topic: {topic}{n}\n    summary: {"Long words here. " * 40}\n'
+        f"    keywords: [bulk {n}]"
+        for n in range(moments)
+    )
+    (content_dir / "episodes" / "huge.yaml").write_text(
+        "id: huge\ntitle: " + "Huge episode " * title_repeats + "\nguests: [{name: Someone}]\n"
+        "page_url: https://example.org/huge\nvideo_url: https://example.org/watch?v=huge\nmoments:\n" + body,
+        encoding="utf-8",
+    )

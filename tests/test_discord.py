@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import write_huge_episode
 from fakes.discord_api import (
     CHANNEL_ID,
     GUILD_ID,
@@ -194,16 +195,7 @@ async def test_a_restart_with_unchanged_commands_does_not_sync(
 async def test_oversized_content_stays_within_embed_limits(
     fake_discord: FakeDiscord, tmp_path: Path, content_dir: Path
 ) -> None:
-    moments = "\n".join(
-        f'  - at: "{n // 60}:{n % 60:02d}"\n    topic: {"Topic words " * 7}{n}\n    summary: {"Long words. " * 40}\n'
-        f"    keywords: [bulk {n}]"
-        for n in range(300)
-    )
-    (content_dir / "episodes" / "huge.yaml").write_text(
-        "id: huge\ntitle: " + "Huge episode " * 40 + "\nguests: [{name: Someone}]\n"
-        "page_url: https://example.org/huge\nvideo_url: https://example.org/watch?v=huge\nmoments:\n" + moments,
-        encoding="utf-8",
-    )
+    write_huge_episode(content_dir, 300, topic="Topic words " * 7, title_repeats=40)
     runtime = await start(fake_discord, tmp_path, Library.load(content_dir))
     try:
         callback = await ask(fake_discord, "episode", name="huge")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import aiohttp
 from bot_process import clean_env, run_cli, start_bot
+from conftest import remove_moment
 from fakes.slack_api import SIGNING_SECRET, FakeSlack, signed_headers, slash_command_body
 from sqlalchemy import insert, select
 
@@ -84,12 +85,7 @@ def test_concurrent_queries_during_reloads_never_see_half_loaded_content(content
         for k, m in Library.load(content_dir).content.moments.items()
         if not Library.load(content_dir).content.cited_by(k)
     )
-    episode_id, at = uncited.split("@")
-    path = other / "episodes" / f"{episode_id}.yaml"
-    text = path.read_text()
-    start = text.index(f'  - at: "{at}"')
-    stop = text.find("\n  - at:", start + 1)
-    path.write_text(text[:start] + (text[stop + 1 :] if stop != -1 else ""))
+    remove_moment(other, uncited)
     versions = [Library.load(content_dir), Library.load(other)]
     holder = LibraryHolder(versions[0])
     handlers = Handlers(holder)

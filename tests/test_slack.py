@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import aiohttp
 import pytest
+from conftest import write_huge_episode
 from fakes.slack_api import SIGNING_SECRET, FakeSlack, signed_headers, slash_command_body
 from pydantic import SecretStr
 
@@ -300,16 +301,7 @@ def test_trim_never_cuts_an_escape_in_half() -> None:
 
 
 async def test_oversized_content_stays_within_limits_end_to_end(fake: FakeSlack, content_dir: Path) -> None:
-    moments = "\n".join(
-        f'  - at: "{n // 60}:{n % 60:02d}"\n    topic: Topic {n}\n    summary: {"Long words here. " * 40}\n'
-        f"    keywords: [bulk {n}]"
-        for n in range(600)
-    )
-    (content_dir / "episodes" / "huge.yaml").write_text(
-        "id: huge\ntitle: " + "Huge episode " * 30 + "\nguests: [{name: Someone}]\n"
-        "page_url: https://example.org/huge\nvideo_url: https://example.org/watch?v=huge\nmoments:\n" + moments,
-        encoding="utf-8",
-    )
+    write_huge_episode(content_dir, 600)
     runtime = await start_http(fake, Library.load(content_dir))
     try:
         payload = await command(f"http://127.0.0.1:{runtime.port}", "huge")

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import remove_moment
 from fakes.slack_api import FakeSlack
 from pydantic import SecretStr
 
@@ -119,12 +120,9 @@ async def test_rotation_survives_content_edits(tmp_path: Path, content_dir: Path
     # Remove the next moment in line and add a new one, then keep going for a full rotation.
     # (an uncited one: removing a cited moment is a content error that `content check` reports)
     upcoming = next(k for k in tips.order() if k != posted and not first.content.cited_by(k))
-    episode_id, at = upcoming.split("@")
+    remove_moment(content_dir, upcoming)
+    episode_id = upcoming.split("@")[0]
     path = content_dir / "episodes" / f"{episode_id}.yaml"
-    text = path.read_text()
-    start = text.index(f'  - at: "{at}"')
-    stop = text.find("\n  - at:", start + 1)
-    path.write_text(text[:start] + (text[stop + 1 :] if stop != -1 else ""))
     path.write_text(
         path.read_text() + '  - at: "59:59"\n    topic: A new moment\n    summary: Added later.\n    keywords: [new]\n'
     )
