@@ -66,11 +66,16 @@ class Runtime:
         if slack is not None and mode == "socket" and slack.app_token is None:
             problems.append("--slack-mode socket needs SLACK_APP_TOKEN")
         if mode == "http" and self.options.port is None:
-            problems.append("--slack-mode http needs --port (or PORT)")
+            problems.append("--slack-mode http needs --port")
         return problems
 
     async def start(self) -> None:
         """Start every configured adapter; return once they are connected or listening."""
+        from scheduler.setup import open_store
+
+        # The database and the observers first: fail before listening, and log every command from the first one.
+        self.store = open_store(self.settings)
+        self._start_operations()
         slack = self.settings.slack
         mode = self.slack_mode()
         if slack is not None:
@@ -106,10 +111,6 @@ class Runtime:
             )
             await self._socket_handler.connect_async()
             log.info("slack socket mode connected")
-        from scheduler.setup import open_store
-
-        self.store = open_store(self.settings)
-        self._start_operations()
         if self.settings.discord is not None:
             await self._start_discord()
         if self.options.tips:

@@ -34,7 +34,7 @@ async def test_http_mode_without_port_is_a_usage_error(tmp_path) -> None:
     env = clean_env(SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET)
     code, _, stderr = await run_cli(env, tmp_path, "run", "--slack-mode", "http")
     assert code == 2
-    assert stderr.strip() == "rolecall: --slack-mode http needs --port (or PORT)"
+    assert stderr.strip() == "rolecall: --slack-mode http needs --port"
 
 
 async def test_unreachable_slack_fails_start_in_one_line_without_secrets(tmp_path) -> None:
