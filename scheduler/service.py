@@ -69,10 +69,9 @@ def describe(exc: BaseException) -> str:
 
 def retry_after(exc: BaseException) -> float | None:
     """A platform's requested wait, if the error carries one (slack-sdk and discord.py both expose it)."""
-    for attribute in ("retry_after",):
-        value = getattr(exc, attribute, None)
-        if isinstance(value, int | float):
-            return float(value)
+    value = getattr(exc, "retry_after", None)
+    if isinstance(value, int | float):
+        return float(value)
     response = getattr(exc, "response", None)
     headers = getattr(response, "headers", None) or {}
     value = headers.get("Retry-After") if hasattr(headers, "get") else None

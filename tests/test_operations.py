@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -76,8 +77,6 @@ def test_broken_edit_keeps_the_old_content_and_lists_the_problems(content_dir: P
 
 def test_concurrent_queries_during_reloads_never_see_half_loaded_content(content_dir: Path, tmp_path: Path) -> None:
     other = tmp_path / "other"
-    import shutil
-
     shutil.copytree(content_dir, other)
     rename_data_scientist(other, "Data wrangler")
     uncited = next(
