@@ -176,7 +176,7 @@ class TipService:
                 dead_owner=row.owner if dead else None,
             ):
                 log.warning("recovering %s for %s, claimed by %s", row.period, row.destination, row.owner)
-                jobs.append(self._send(row.destination, self._period_by_label(row.period, now)))
+                jobs.append(self._send(row.destination, self.schedule.period_of(row.period)))
         current = self.schedule.period(now)
         for destination in self.destinations:
             first_seen = self._registered(destination, now)
@@ -196,27 +196,18 @@ class TipService:
                     break
         return list(await asyncio.gather(*jobs))
 
-    def _period_by_label(self, label: str, now: datetime) -> Period:
-        period = self.schedule.period(now)
-        for _ in range(LOOKBACK_PERIODS * 2):
-            if period.label == label:
-                return period
-            period = self.schedule.previous_period(period)
-        return self.schedule.period(now)
-
     async def _send(self, destination: str, period: Period) -> tuple[str, str, str]:
         """Send a claimed delivery with retries; one destination's failures never delay another's (gathered)."""
         platform, _, channel = destination.partition(":")
         poster = self.posters.get(platform)
-        error = "no poster for this platform is running"
-        if poster is not None:
-            try:
-                reply = self.reply_for(period)
-            except LookupError as exc:
-                reply, poster, error = None, None, str(exc)
+        if poster is None:
+            return self._failed(destination, period, "no poster for this platform is running")
+        try:
+            reply = self.reply_for(period)
+        except LookupError as exc:
+            return self._failed(destination, period, str(exc))
+        error = ""
         for attempt in range(len(self.retry_delays) + 1):
-            if poster is None or reply is None:
-                break
             self.store.attempt(destination, period.label, self.clock())
             try:
                 message_id = await poster.post(channel, reply)
@@ -231,6 +222,9 @@ class TipService:
             self.store.finish(destination, period.label, self.owner, self.clock(), message_id=message_id)
             log.info("tip %s posted to %s as %s", period.label, destination, message_id)
             return destination, period.label, "sent"
+        return self._failed(destination, period, error)
+
+    def _failed(self, destination: str, period: Period, error: str) -> tuple[str, str, str]:
         self.store.finish(destination, period.label, self.owner, self.clock(), error=error)
         log.error("tip %s to %s failed: %s", period.label, destination, error)
         return destination, period.label, "failed"

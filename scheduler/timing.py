@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
@@ -55,6 +55,12 @@ class Schedule:
         end = datetime(nxt.year, nxt.month, nxt.day, tzinfo=self.zone)
         year, week, _ = monday.isocalendar()
         return Period(f"{year}-W{week:02d}", start, end)
+
+    def period_of(self, label: str) -> Period:
+        """The period a label such as '2026-W48' names (the inverse of ``period(...).label``)."""
+        year, week = label.split("-W")
+        monday = date.fromisocalendar(int(year), int(week), 1)
+        return self.period(datetime(monday.year, monday.month, monday.day, 12, tzinfo=self.zone))
 
     def next_period(self, period: Period) -> Period:
         return self.period(period.end + timedelta(hours=1))

@@ -286,3 +286,16 @@ def test_fire_times_always_move_forward_through_the_dst_fold() -> None:
         "2026-11-01T01:30:00+00:00",
         "2026-11-08T01:30:00+00:00",
     ]
+
+
+def test_a_week_label_names_its_period_however_old() -> None:
+    """Recovering an old claim must post for that week, never for the current one."""
+    schedule = Schedule("0 9 * * mon", "Europe/Berlin")
+    for now in (
+        datetime(2025, 1, 1, tzinfo=UTC),
+        datetime(2026, 3, 29, 12, tzinfo=UTC),
+        datetime(2026, 12, 31, tzinfo=UTC),
+    ):
+        period = schedule.period(now)
+        assert schedule.period_of(period.label) == period
+    assert schedule.period_of("2020-W53").label == "2020-W53"
