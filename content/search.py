@@ -86,6 +86,11 @@ class Resolver:
         self._idf = {t: math.log(1 + doc_count / len(p)) for t, p in self._postings.items()}
         self._unknown_weight = math.log(1 + doc_count / 0.5)
         self._vocab = [t for t in self._postings if len(t) > SHORT_NAME + 1]
+        # Autocomplete runs on every keystroke: group the names by kind once per content load.
+        self._names_by_kind: dict[str, list[tuple[str, _Target]]] = defaultdict(list)
+        for name, targets in self._exact.items():
+            for target in targets:
+                self._names_by_kind[target.kind].append((name, target))
 
     # -- building ------------------------------------------------------------------------------------------
 
@@ -166,7 +171,7 @@ class Resolver:
     def complete(self, prefix: str, kind: Kind, limit: int = MAX_COMPLETIONS) -> list[tuple[str, str]]:
         """Autocomplete choices (label, id) for ``kind``: exact name first, then prefix matches, then fuzzy ones."""
         key = normalize(prefix)
-        names = [(name, target) for name, targets in self._exact.items() for target in targets if target.kind == kind]
+        names = self._names_by_kind.get(kind, [])
         ranked: dict[str, tuple[int, float, str]] = {}  # id -> (tier, -score, label)
 
         def offer(target: _Target, tier: int, score: float) -> None:
