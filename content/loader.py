@@ -228,7 +228,7 @@ def _cross_check(parsed: dict[str, list[_Parsed]], out: _Collector, version: str
                 if source.episode not in episodes:
                     hint = _hint(source.episode, episodes)
                     out.at(item, ("sources", index), f"source names unknown episode '{source.episode}'{hint}")
-                elif source.key not in moments:
+                elif source.at is not None and source.key not in moments:
                     out.at(item, ("sources", index), f"source names no moment of '{source.episode}' at {source.at}")
     return Content(roles, boundaries, episodes, moments, version, pairs)
 
@@ -245,7 +245,7 @@ def _collect_moments(items: list[_Parsed], out: _Collector) -> dict[str, Moment]
             if entry.at.seconds in seen:
                 out.at(item, ("moments", index, "at"), f"two moments at {entry.at} in this episode")
             seen.add(entry.at.seconds)
-            moment = Moment(episode, entry.at, entry.topic, entry.summary, entry.keywords)
+            moment = Moment(episode, entry.at, entry.topic, entry.summary, entry.keywords, entry.until)
             moments[moment.key] = moment
     return moments
 

@@ -48,29 +48,41 @@ Time = Annotated[Timestamp, BeforeValidator(_timestamp)]
 
 @dataclass(frozen=True)
 class SourceRef:
-    """A citation written as ``episode-id@m:ss``."""
+    """A citation: ``episode-id@m:ss`` for a moment, or a bare ``episode-id`` when the page gives no timestamp."""
 
     episode: str
-    at: Timestamp
+    at: Timestamp | None = None
 
     @cached_property
     def key(self) -> str:
-        """'ml-production@44:23'."""
-        return f"{self.episode}@{self.at}"
+        """'ml-production@44:23', or 'ml-production' for a whole episode."""
+        return f"{self.episode}@{self.at}" if self.at is not None else self.episode
 
 
 def _source(value: object) -> SourceRef:
     if isinstance(value, SourceRef):
         return value
-    if not isinstance(value, str) or value.count("@") != 1:
-        raise ValueError(f"'{value}' is not a source: write episode-id@m:ss, for example ml-production@44:23")
-    episode, at = value.split("@")
+    if not isinstance(value, str) or value.count("@") > 1:
+        raise ValueError(
+            f"'{value}' is not a source: write episode-id@m:ss (ml-production@44:23), or the episode id alone"
+        )
+    episode, _, at = value.partition("@")
     if not re.match(_ID, episode.strip()):
         raise ValueError(f"'{episode}' is not an episode id (lowercase words joined by '-')")
-    return SourceRef(episode.strip(), Timestamp.parse(at))
+    return SourceRef(episode.strip(), Timestamp.parse(at) if "@" in value else None)
+
+
+# Where an entry's facts come from, relative to the podcast wiki sources: wiki/<page> or podcast_summaries/<slug>.
+_PAGE = r"^(?:wiki|podcast_summaries)/[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+def _pages(value: object) -> object:
+    return (value,) if isinstance(value, str) else value
 
 
 Source = Annotated[SourceRef, BeforeValidator(_source)]
+Page = Annotated[str, Field(pattern=_PAGE, max_length=120)]
+Pages = Annotated[tuple[Page, ...], BeforeValidator(_pages), Field(min_length=1)]
 
 
 class _Strict(BaseModel):
@@ -86,7 +98,9 @@ class Role(_Strict):
     summary: Text
     responsibilities: tuple[Text, ...] = Field(min_length=1)
     skills: tuple[Text, ...] = Field(min_length=1)
+    asks: tuple[Text, ...] = ()  # questions members ask that this entry answers, indexed with high weight
     sources: tuple[Source, ...] = ()
+    source: Pages
 
 
 class Boundary(_Strict):
@@ -103,7 +117,9 @@ class Boundary(_Strict):
     handoff: Text
     note: Text | None = None
     keywords: tuple[Text, ...] = ()
+    asks: tuple[Text, ...] = ()
     sources: tuple[Source, ...] = ()
+    source: Pages
 
     @model_validator(mode="after")
     def _two_different_roles(self) -> Boundary:
@@ -129,9 +145,17 @@ class MomentEntry(_Strict):
     """A timestamped moment inside an episode file."""
 
     at: Time
+    # The end of a span the source cites as one ("7:22-29:20"); the link still starts at ``at``.
+    until: Time | None = None
     topic: Text = Field(max_length=90)
     summary: Text
     keywords: tuple[Text, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _span_forward(self) -> MomentEntry:
+        if self.until is not None and self.until <= self.at:
+            raise ValueError(f"until ({self.until}) must come after at ({self.at})")
+        return self
 
 
 class Episode(_Strict):
@@ -146,6 +170,7 @@ class Episode(_Strict):
     duration: Time | None = None
     aliases: tuple[Text, ...] = ()
     moments: tuple[MomentEntry, ...] = ()
+    source: Pages
 
     @property
     def people(self) -> str:
@@ -161,6 +186,7 @@ class Moment:
     topic: str
     summary: str
     keywords: tuple[str, ...]
+    until: Timestamp | None = None
 
     @cached_property
     def key(self) -> str:

@@ -9,8 +9,6 @@ from content.search import Hit
 from content.text import preview
 from handlers.reply import Citation, Reply, Section, Suggestion
 
-NO_SOURCES = "The content cites no episode moment for this yet."
-
 
 def role_query(role: Role) -> str:
     """The shortest thing a member can type to get this role (its first alias, else its id)."""
@@ -34,7 +32,11 @@ def suggestion(library: Library, hit: Hit) -> Suggestion:
 
 
 def _citations(library: Library, entry: Role | Boundary) -> tuple[Citation, ...]:
-    return tuple(Citation.of(library.content.moments[s.key]) for s in entry.sources)
+    content = library.content
+    return tuple(
+        Citation.of(content.moments[s.key]) if s.at is not None else Citation.of_episode(content.episodes[s.episode])
+        for s in entry.sources
+    )
 
 
 def role_reply(library: Library, role: Role, score: float | None = None) -> Reply:
@@ -51,8 +53,6 @@ def role_reply(library: Library, role: Role, score: float | None = None) -> Repl
     ]
     if boundaries:
         sections.append(Section("Boundaries", items=tuple(boundaries)))
-    if not role.sources:
-        sections.append(Section(text=NO_SOURCES))
     return Reply("role", role.name, tuple(sections), _citations(library, role), ref=role.id, score=score)
 
 
@@ -67,8 +67,6 @@ def boundary_reply(library: Library, boundary: Boundary, score: float | None = N
     sections.append(Section("Hand-off", boundary.handoff))
     if boundary.note:
         sections.append(Section("Note", boundary.note))
-    if not boundary.sources:
-        sections.append(Section(text=NO_SOURCES))
     title = f"{roles[boundary.roles[0]].name} vs {names}"
     return Reply("boundary", title, tuple(sections), _citations(library, boundary), ref=boundary.id, score=score)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-from content.schema import Moment
+from content.schema import Episode, Moment
 
 ReplyKind = Literal["role", "boundary", "episode", "moment", "list", "tip", "help", "no_match", "admin", "refused"]
 
@@ -24,6 +24,16 @@ class Citation:
     def of(cls, moment: Moment) -> Citation:
         """The citation for a content moment."""
         return cls(moment.episode.title, moment.episode.people, str(moment.at), moment.at.seconds, moment.url)
+
+    @property
+    def link_text(self) -> str:
+        """What a link to this citation shows: its timestamp, or 'episode' for a whole episode."""
+        return self.timestamp or "episode"
+
+    @classmethod
+    def of_episode(cls, episode: Episode) -> Citation:
+        """The citation for a whole episode, when the source gives no timestamp: the link starts at the beginning."""
+        return cls(episode.title, episode.people, "", 0, episode.video_url)
 
 
 @dataclass(frozen=True)
@@ -67,7 +77,7 @@ class Reply:
             lines.extend(f"  - {item}" for item in section.items)
         if self.citations:
             lines += ["", "Sources"]
-            lines += [f"  [{c.timestamp}] {c.episode}, {c.guest}: {c.url}" for c in self.citations]
+            lines += [f"  [{c.link_text}] {c.episode}, {c.guest}: {c.url}" for c in self.citations]
         if self.suggestions:
             lines += ["", "Did you mean"]
             lines += [f"  - {s.label}  (ask: {s.query})" for s in self.suggestions]

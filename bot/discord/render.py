@@ -44,7 +44,7 @@ def _section_text(section: Section) -> str:
 
 def citation_line(citation: Citation) -> str:
     """'[44:23](url) Episode, Guest': a timestamp link that starts the video there."""
-    return f"[{citation.timestamp}]({citation.url}) {citation.episode}, {citation.guest}"
+    return f"[{citation.link_text}]({citation.url}) {citation.episode}, {citation.guest}"
 
 
 def _chunks(lines: list[str], limit: int) -> list[str]:

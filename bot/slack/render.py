@@ -60,7 +60,7 @@ def _section_text(section: Section) -> str:
 def citation_link(citation: Citation) -> str:
     """'<url|44:23> Episode, Guest' with the URL escaped as Slack expects inside a link."""
     label = escape(f"{citation.episode}, {citation.guest}")
-    return f"<{escape(citation.url)}|{citation.timestamp}> {label}"
+    return f"<{escape(citation.url)}|{citation.link_text}> {label}"
 
 
 def citation_blocks(citations: tuple[Citation, ...]) -> list[Block]:
