@@ -26,6 +26,8 @@ log = logging.getLogger("rolecall")
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rolecall", description="RoleCall: answers about data and ML roles.")
+    # Bare `rolecall` is `rolecall run` with its defaults; the `run` subparser overrides these when given.
+    parser.set_defaults(slack_mode=None, host="0.0.0.0", port=None)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     run = commands.add_parser("run", help="start the bot (console when no platform token is set)")
     run.add_argument("--content-dir", type=Path, help="content directory (default: CONTENT_DIR or shipped)")
@@ -87,8 +89,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _with_store(settings, handlers, lambda: _ask(handlers, args.text, args.json))
     if command == "discord":
         return _discord_sync(settings, handlers, args.guild)
-    if command != "run":  # bare `rolecall`: the console or the configured adapters, with default options
-        return _run(settings, handlers, RunOptions(), holder)
     return _run(settings, handlers, RunOptions(args.slack_mode, args.host, args.port), holder)
 
 

@@ -154,3 +154,10 @@ def test_an_unreachable_database_is_one_line_without_its_password() -> None:
     assert len(lines) == 1, lines
     assert lines[0].startswith("rolecall: DATABASE_URL postgresql://rolecall:***@127.0.0.1:1/rolecall: cannot open the")
     assert "hunter2-SECRET" not in result.stderr + result.stdout
+
+
+def test_bare_rolecall_starts_the_console_like_rolecall_run() -> None:
+    result = run(stdin="mle vs ds\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Machine learning engineer vs Data scientist")
+    assert "Traceback" not in result.stderr
