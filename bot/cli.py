@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -24,6 +25,17 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_NO_MATCH = 0, 1, 2, 3
 log = logging.getLogger("rolecall")
 
 
+def _port(text: str) -> int:
+    """A TCP port for argparse: a usage error (exit 2) rather than an OverflowError deep in the server."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text[:20]}' is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number from 0 to 65535")
+    return port
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rolecall", description="RoleCall: answers about data and ML roles.")
     # Bare `rolecall` is `rolecall run` with its defaults; the `run` subparser overrides these when given.
@@ -35,7 +47,7 @@ def _parser() -> argparse.ArgumentParser:
         "--slack-mode", choices=("socket", "http"), help="Slack transport (default: socket with an app token)"
     )
     run.add_argument("--host", default="0.0.0.0", help="HTTP server address (default 0.0.0.0)")
-    run.add_argument("--port", type=int, help="serve HTTP (Slack events in http mode, /healthz) on this port")
+    run.add_argument("--port", type=_port, help="serve HTTP (Slack events in http mode, /healthz) on this port")
     ask = commands.add_parser("ask", help="answer one question and exit")
     ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
     ask.add_argument("--content-dir", type=Path, help="content directory (default: CONTENT_DIR or shipped)")
@@ -113,14 +125,19 @@ def _ask(handlers: Handlers, words: list[str], as_json: bool) -> int:
     else:
         queries = [" ".join(words)]
     status = EXIT_OK
-    for query in queries:
-        reply = handlers.handle(query)
-        if reply.kind == "no_match":
-            status = EXIT_NO_MATCH
-        if as_json:
-            print(json.dumps(reply.to_json(), ensure_ascii=False))
-        else:
-            print(reply.plain_text() + ("\n" if len(queries) > 1 else ""))
+    try:
+        for query in queries:
+            reply = handlers.handle(query)
+            if reply.kind == "no_match":
+                status = EXIT_NO_MATCH
+            if as_json:
+                print(json.dumps(reply.to_json(), ensure_ascii=False))
+            else:
+                print(reply.plain_text() + ("\n" if len(queries) > 1 else ""))
+            sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader left (`| head -1`): stop quietly, and keep Python's exit-time flush from failing again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return status
 
 

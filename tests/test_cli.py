@@ -161,3 +161,33 @@ def test_bare_rolecall_starts_the_console_like_rolecall_run() -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Machine learning engineer vs Data scientist")
     assert "Traceback" not in result.stderr
+
+
+def test_a_reader_that_leaves_early_is_no_error() -> None:
+    """`rolecall ask - | head -1`: the pipe closes after the first answer; no traceback, a normal exit status."""
+    process = subprocess.Popen(
+        [*ROLECALL, "ask", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=WORKDIR
+    )
+    assert process.stdin is not None and process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # like `head` after its line: every write now raises BrokenPipeError
+    process.stdin.write(b"mle\n" * 2000)
+    process.stdin.close()
+    assert process.wait(timeout=60) == 0
+    assert process.stderr.read().decode() == ""
+
+
+def test_a_golden_file_with_a_yaml_error_is_one_line(tmp_path: Path) -> None:
+    golden = tmp_path / "golden.yaml"
+    golden.write_text("- {query: mle, expect: {kind: role}\n- query: [oops\n", encoding="utf-8")
+    result = run("eval", str(golden))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"rolecall eval: {golden}:"), lines
+    assert "YAML syntax error" in lines[0]
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "http"])
+def test_a_bad_port_is_a_usage_error(port: str) -> None:
+    result = run("run", "--port", port)
+    assert result.returncode == 2
+    assert "--port" in result.stderr and "Traceback" not in result.stderr
