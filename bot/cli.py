@@ -15,7 +15,7 @@ from bot.config import Settings, SettingsError
 from bot.console import Console
 from bot.logs import setup_logging
 from bot.reload import LibraryHolder
-from bot.runtime import RunOptions, Runtime
+from bot.runtime import RunOptions, Runtime, StartupError
 from content.library import Library
 from content.loader import ContentError
 from handlers import Handlers
@@ -160,6 +160,9 @@ def _run(settings: Settings, handlers: Handlers, options: RunOptions, holder: Li
     except StoreUnavailable as exc:
         log.error("could not start: %s", exc)
         return EXIT_INVALID
+    except StartupError as exc:  # a rejected token: one line naming the setting, like the settings errors
+        print(f"rolecall: could not start: {exc}", file=sys.stderr)
+        return exc.exit_code
     except Exception as exc:  # start-up failures (unreachable Slack, port in use): one line, no traceback
         log.error("could not start: %s: %s", type(exc).__name__, exc)
         return EXIT_INVALID

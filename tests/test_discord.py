@@ -258,3 +258,20 @@ async def test_weekly_tip_is_posted_to_a_discord_channel(
     assert message["request"]["embeds"][0]["title"].startswith("Tip of the week (")
     assert message["request"]["allowed_mentions"] == {"parse": []}
     assert f"discord:{CHANNEL_ID}: sent" in status
+
+
+async def test_a_gateway_4004_stops_naming_discord_token(fake_discord: FakeDiscord, tmp_path: Path) -> None:
+    """Discord closes the gateway with 4004 (authentication failed): a permanent error, so the bot stops."""
+    from bot_process import clean_env, run_cli
+
+    fake_discord.reject_identify = True
+    env = clean_env(
+        DISCORD_TOKEN="discord-SECRET-token",
+        DISCORD_API_URL=fake_discord.api_url,
+        DISCORD_GATEWAY_URL=fake_discord.gateway_url,
+    )
+    code, _, stderr = await run_cli(env, tmp_path, "run", timeout=30)
+    assert code == 2, stderr
+    problems = [line for line in stderr.strip().splitlines() if " INFO " not in line]
+    assert len(problems) == 1 and "DISCORD_TOKEN" in problems[0], stderr
+    assert "Traceback" not in stderr and "discord-SECRET-token" not in stderr
