@@ -8,7 +8,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from bot.config import Settings, SettingsError
@@ -22,6 +22,7 @@ from handlers import Handlers
 from scheduler.setup import StoreUnavailable, build_tips, open_store
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_NO_MATCH = 0, 1, 2, 3
+_CONTENT_TOOL_SETTINGS = ("CONTENT_DIR", "LOG_LEVEL", "LOG_FORMAT")
 log = logging.getLogger("rolecall")
 
 
@@ -73,8 +74,11 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point for `rolecall` and `python -m bot`; returns the process exit status."""
     args = _parser().parse_args(argv)
+    env: Mapping[str, str] = os.environ
+    if args.command in ("content", "eval"):  # offline content tools: a platform or tip setting is not theirs to judge
+        env = {name: value for name, value in os.environ.items() if name in _CONTENT_TOOL_SETTINGS}
     try:
-        settings = Settings.from_env()
+        settings = Settings.from_env(env)
     except SettingsError as exc:
         for line in str(exc).splitlines():
             print(f"rolecall: {line}", file=sys.stderr)
