@@ -37,6 +37,17 @@ def _port(text: str) -> int:
     return port
 
 
+def _positive(text: str) -> int:
+    """A whole number from 1 up, for argparse (`--days -1` is a usage error, not an empty report)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text[:20]}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not 1 or more")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rolecall", description="RoleCall: answers about data and ML roles.")
     # Bare `rolecall` is `rolecall run` with its defaults; the `run` subparser overrides these when given.
@@ -62,8 +73,8 @@ def _parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="reports for moderators")
     report_commands = report.add_subparsers(dest="report_command", metavar="REPORT", required=True)
     misses = report_commands.add_parser("misses", help="most frequent unanswered or low-confidence queries")
-    misses.add_argument("--days", type=int, default=30, help="how far back (default 30)")
-    misses.add_argument("--limit", type=int, default=20, help="how many (default 20)")
+    misses.add_argument("--days", type=_positive, default=30, help="how far back (default 30)")
+    misses.add_argument("--limit", type=_positive, default=20, help="how many (default 20)")
     discord_cli = commands.add_parser("discord", help="Discord tools")
     discord_commands = discord_cli.add_subparsers(dest="discord_command", metavar="ACTION", required=True)
     sync = discord_commands.add_parser("sync", help="register the slash commands with Discord")
@@ -146,6 +157,9 @@ def _ask(handlers: Handlers, words: list[str], as_json: bool) -> int:
 
 
 def _run(settings: Settings, handlers: Handlers, options: RunOptions, holder: LibraryHolder) -> int:
+    if options.slack_mode is not None and settings.slack is None:
+        print(f"rolecall: --slack-mode {options.slack_mode} needs SLACK_BOT_TOKEN", file=sys.stderr)
+        return EXIT_USAGE
     if not settings.platforms and options.port is None:
         log.info("console mode: %s", handlers.library.content.summary())
         if sys.stdin.isatty():

@@ -201,3 +201,15 @@ def test_content_tools_ignore_settings_they_do_not_use() -> None:
     assert run("content", "check", env=env).returncode == 0
     assert run("eval", str(ROOT / "tests" / "golden_queries.yaml"), env=env).returncode == 0
     assert run("ask", "mle", env=env).returncode == 2  # the bot's own commands still check everything
+
+
+def test_slack_mode_without_a_slack_token_is_a_usage_error() -> None:
+    result = run("run", "--slack-mode", "http", "--port", "0", stdin="mle\n")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "rolecall: --slack-mode http needs SLACK_BOT_TOKEN"
+
+
+@pytest.mark.parametrize("days", ["-1", "0", "week"])
+def test_report_misses_needs_a_positive_number_of_days(days: str) -> None:
+    result = run("report", "misses", "--days", days)
+    assert result.returncode == 2 and "--days" in result.stderr and "Traceback" not in result.stderr
