@@ -162,10 +162,8 @@ def _run(settings: Settings, handlers: Handlers, options: RunOptions, holder: Li
         return EXIT_USAGE
     if not settings.platforms and options.port is None:
         log.info("console mode: %s", handlers.library.content.summary())
-        if sys.stdin.isatty():
-            return _console_session(settings, handlers, holder)
-        # Piped input (scripts, tests): answer and exit; the stored tip is shown but no scheduler runs.
-        return _with_store(settings, handlers, lambda: Console(handlers).loop(sys.stdin, sys.stdout, False))
+        # Typed or piped, it is the same running bot: admin commands, the query log and the weekly tip all work.
+        return _console_session(settings, handlers, holder, interactive=sys.stdin.isatty())
     runtime = Runtime(settings, handlers, options, holder)
     problems = runtime.check()
     for problem in problems:
@@ -262,14 +260,14 @@ def _discord_sync(settings: Settings, handlers: Handlers, guild: int | None) -> 
     return EXIT_OK
 
 
-def _console_session(settings: Settings, handlers: Handlers, holder: LibraryHolder) -> int:
-    """The interactive console with the weekly tip scheduler posting to it."""
+def _console_session(settings: Settings, handlers: Handlers, holder: LibraryHolder, interactive: bool) -> int:
+    """The console (typed, or piped without prompts) with the weekly tip scheduler posting to it."""
 
     async def session() -> int:
         runtime = Runtime(settings, handlers, RunOptions(command_log=False), holder)
         await runtime.start()
         try:
-            return await Console(handlers).aloop(sys.stdin, sys.stdout, interactive=True)
+            return await Console(handlers).aloop(sys.stdin, sys.stdout, interactive=interactive)
         finally:
             await runtime.stop()
 
