@@ -186,7 +186,10 @@ def _run(settings: Settings, handlers: Handlers, options: RunOptions, holder: Li
 
 
 def _with_store(settings: Settings, handlers: Handlers, then: Callable[[], int]) -> int:
-    """Attach the stored tip rotation (read and choose only, nothing is posted), then run ``then``."""
+    """Attach the stored tip rotation (read and choose only, nothing is posted), then run ``then``.
+    Answering never creates a database: with no SQLite file yet, `tip` uses the stateless weekly pick."""
+    if _sqlite_file_missing(settings.database_url):
+        return then()
     try:
         service = build_tips(settings, handlers, {}, console=False)
     except StoreUnavailable as exc:
@@ -196,6 +199,15 @@ def _with_store(settings: Settings, handlers: Handlers, then: Callable[[], int])
         return then()
     finally:
         service.store.close()
+
+
+def _sqlite_file_missing(url: str) -> bool:
+    """True for a SQLite file URL whose file does not exist yet."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    database = parsed.database or ""
+    return parsed.get_backend_name() == "sqlite" and database not in ("", ":memory:") and not Path(database).exists()
 
 
 def _eval(handlers: Handlers, path: Path) -> int:

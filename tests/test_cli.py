@@ -224,3 +224,13 @@ def test_a_piped_console_is_the_running_bot(tmp_path: Path) -> None:
     assert "Content unchanged" in result.stdout and "Weekly tip status" in result.stdout
     report = run("report", "misses", "--days", "1", env=env)
     assert "zzqx unanswerable pizza" in report.stdout
+
+
+def test_ask_never_creates_a_database(tmp_path: Path) -> None:
+    base = {k: v for k, v in os.environ.items() if not k.endswith("_TOKEN") and k != "DATABASE_URL"}
+    for query in ("mle", "tip"):
+        result = subprocess.run(
+            [*ROLECALL, "ask", query], capture_output=True, text=True, cwd=tmp_path, env=base, timeout=60
+        )
+        assert result.returncode == 0, result.stderr
+    assert list(tmp_path.iterdir()) == []  # no ./data/rolecall.db in the directory it ran from
