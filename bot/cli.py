@@ -263,9 +263,14 @@ def _discord_sync(settings: Settings, handlers: Handlers, guild: int | None) -> 
             await client.close()
             store.close()
 
+    import discord
+
     try:
         count = asyncio.run(sync())
-    except Exception as exc:  # unreachable Discord, bad token: one line
+    except discord.LoginFailure:
+        print("rolecall: could not sync: DISCORD_TOKEN: Discord rejected the token", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:  # unreachable Discord: one line
         print(f"rolecall: could not sync: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_INVALID
     print(f"Synced {count} commands to {'server ' + str(guild) if guild else 'all servers (global)'}.")

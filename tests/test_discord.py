@@ -242,6 +242,9 @@ async def test_discord_sync_command(fake_discord: FakeDiscord, tmp_path: Path) -
     assert "discord-SECRET-token" not in out + err
     code, out, err = await run_cli(clean_env(), tmp_path, "discord", "sync")
     assert code == 2 and err.strip() == "rolecall: DISCORD_TOKEN is not set"
+    fake_discord.reject_login = True  # a revoked token
+    code, out, err = await run_cli(env, tmp_path, "discord", "sync")
+    assert code == 2 and "DISCORD_TOKEN: Discord rejected the token" in err and "Traceback" not in err
 
 
 async def test_weekly_tip_is_posted_to_a_discord_channel(
