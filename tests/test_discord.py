@@ -266,11 +266,14 @@ async def test_weekly_tip_is_posted_to_a_discord_channel(
     assert f"discord:{CHANNEL_ID}: sent" in status
 
 
-async def test_a_gateway_4004_stops_naming_discord_token(fake_discord: FakeDiscord, tmp_path: Path) -> None:
-    """Discord closes the gateway with 4004 (authentication failed): a permanent error, so the bot stops."""
+@pytest.mark.parametrize("where", ["reject_login", "reject_identify"])
+async def test_a_rejected_token_stops_naming_discord_token(
+    fake_discord: FakeDiscord, tmp_path: Path, where: str
+) -> None:
+    """A 401 at login, or the gateway closing with 4004 (authentication failed): permanent, so the bot stops."""
     from bot_process import clean_env, run_cli
 
-    fake_discord.reject_identify = True
+    setattr(fake_discord, where, True)
     env = clean_env(
         DISCORD_TOKEN="discord-SECRET-token",
         DISCORD_API_URL=fake_discord.api_url,
