@@ -11,6 +11,7 @@ import difflib
 import random
 import statistics
 import string
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -163,14 +164,20 @@ def main() -> None:
     n_queries = 300 if args.quick else 2_000
     n_baseline = 50 if args.quick else 200
     golden = [case["query"] for case in yaml.safe_load(GOLDEN.read_text())]
-    rows = []
+    # Each row is printed as soon as it is measured (the whole run takes most of a minute).
+    print(
+        f"{'content':<18}{'entries':>8}{'load ms':>9}{'p50 ms':>9}{'p99 ms':>9}{'difflib p50':>13}"
+        f"{'difflib p99':>13}{'speed-up p50':>14}{'speed-up p99':>14}{'answered':>10}{'difflib':>9}",
+        flush=True,
+    )
     with tempfile.TemporaryDirectory() as tmp:
         datasets: list[tuple[str, Path | None]] = [("shipped", None)]
         for size in (1_000, 10_000):
-            root = Path(tmp) / f"synthetic-{size}"
-            synthetic_content(root, size)
-            datasets.append((f"synthetic {size:,}", root))
+            datasets.append((f"synthetic {size:,}", Path(tmp) / f"synthetic-{size}"))
         for name, root in datasets:
+            print(f"  ... measuring {name}", file=sys.stderr, flush=True)
+            if root is not None:
+                synthetic_content(root, int(name.split()[1].replace(",", "")))
             load_ms, library = _load_ms(root, 10 if root is None else 2)
             content = library.content
             entries = len(content.roles) + len(content.boundaries) + len(content.episodes) + len(content.moments)
@@ -179,17 +186,12 @@ def main() -> None:
             ours, our_rate = _latencies(library.resolver.resolve, sample)
             baseline = DifflibResolver(content)
             theirs, their_rate = _latencies(baseline.resolve, sample[:n_baseline])
-            rows.append((name, entries, load_ms, ours, theirs, our_rate, their_rate))
-    print(
-        f"{'content':<18}{'entries':>8}{'load ms':>9}{'p50 ms':>9}{'p99 ms':>9}{'difflib p50':>13}"
-        f"{'difflib p99':>13}{'speed-up p50':>14}{'speed-up p99':>14}{'answered':>10}{'difflib':>9}"
-    )
-    for name, entries, load_ms, ours, theirs, our_rate, their_rate in rows:
-        p50, p99, b50, b99 = _pct(ours, 50), _pct(ours, 99), _pct(theirs, 50), _pct(theirs, 99)
-        print(
-            f"{name:<18}{entries:>8,}{load_ms:>9.1f}{p50:>9.3f}{p99:>9.3f}{b50:>13.3f}{b99:>13.3f}"
-            f"{b50 / p50:>13.1f}x{b99 / p99:>13.1f}x{our_rate:>10.0%}{their_rate:>9.0%}"
-        )
+            p50, p99, b50, b99 = _pct(ours, 50), _pct(ours, 99), _pct(theirs, 50), _pct(theirs, 99)
+            print(
+                f"{name:<18}{entries:>8,}{load_ms:>9.1f}{p50:>9.3f}{p99:>9.3f}{b50:>13.3f}{b99:>13.3f}"
+                f"{b50 / p50:>13.1f}x{b99 / p99:>13.1f}x{our_rate:>10.0%}{their_rate:>9.0%}",
+                flush=True,
+            )
     print(f"({len(sample)} resolves per row for RoleCall, {n_baseline} for difflib; load is the median of runs)")
     print()
     print("Discord autocomplete (Resolver.complete), shipped content, prefixes of every role and episode name:")

@@ -159,6 +159,13 @@ class Settings:
         if problems:
             raise SettingsError("\n".join(problems))
         discord = _discord(env, problems)
+        # Tip channels on a platform the bot will not connect to would be silently never posted to.
+        for name, channels, platform, token in (
+            ("TIP_SLACK_CHANNELS", tips.slack_channels, slack, "SLACK_BOT_TOKEN"),
+            ("TIP_DISCORD_CHANNELS", tips.discord_channels, discord, "DISCORD_TOKEN"),
+        ):
+            if channels and platform is None:
+                problems.append(f"{name} is set but {token} is not: no tip can be posted there")
         if problems:
             raise SettingsError("\n".join(problems))
         return cls(
@@ -180,6 +187,11 @@ def _slack(env: Mapping[str, str], problems: list[str]) -> SlackSettings | None:
     bot_token = _secret(env, "SLACK_BOT_TOKEN")
     app_token = _secret(env, "SLACK_APP_TOKEN")
     signing_secret = _secret(env, "SLACK_SIGNING_SECRET")
+    # Only the prefix is ever shown, never the token.
+    if bot_token is not None and bot_token.get_secret_value().startswith("xapp-"):
+        problems.append("SLACK_BOT_TOKEN: holds an app-level token (xapp-...): it belongs in SLACK_APP_TOKEN")
+    if app_token is not None and app_token.get_secret_value().startswith(("xoxb-", "xoxp-")):
+        problems.append("SLACK_APP_TOKEN: holds a bot or user token (xox...-): it belongs in SLACK_BOT_TOKEN")
     if bot_token is None:
         for name, value in (("SLACK_APP_TOKEN", app_token), ("SLACK_SIGNING_SECRET", signing_secret)):
             if value is not None:
@@ -250,9 +262,10 @@ def _tips(env: Mapping[str, str], problems: list[str]) -> TipSettings:
     channels = {}
     for name in ("TIP_SLACK_CHANNELS", "TIP_DISCORD_CHANNELS"):
         channels[name] = tuple(dict.fromkeys(c.strip() for c in env.get(name, "").split(",") if c.strip()))
+        pattern, example = (_CHANNEL, "C012AB3CD") if name == "TIP_SLACK_CHANNELS" else (_SNOWFLAKE, "a number")
         for channel in channels[name]:
-            if not _CHANNEL.match(channel):
-                problems.append(f"{name}: '{channel[:40]}' is not a channel id")
+            if not pattern.match(channel):
+                problems.append(f"{name}: '{channel[:40]}' is not a channel id ({example}, not a name)")
     hours_text = env.get("TIP_CATCHUP_HOURS", "").strip()
     hours = None
     if hours_text:

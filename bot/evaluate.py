@@ -40,7 +40,14 @@ def _tuple(value: object) -> tuple[str, ...]:
 
 def load_cases(path: Path) -> list[Case]:
     """Read a golden-query file; raise ValueError naming the entry that is malformed."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.MarkedYAMLError as exc:  # one line with the place to fix, not PyYAML's multi-line report
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        raise ValueError(f"{path}:{line}: YAML syntax error: {exc.problem or exc.context or 'invalid YAML'}") from exc
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path}: YAML error: {' '.join(str(exc).split())}") from exc
     if not isinstance(data, list):
         raise ValueError(f"{path}: expected a list of {{query: ..., expect: {{kind: ...}}}} entries")
     cases = []

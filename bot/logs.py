@@ -38,6 +38,8 @@ def setup_logging(level: str, fmt: str) -> None:
     logging.basicConfig(level=level, handlers=[handler], force=True)
     if level != "DEBUG":
         logging.getLogger("apscheduler").setLevel(logging.WARNING)  # its INFO lines repeat what rolecall.tips says
+    # RoleCall never joins voice: discord.py's "PyNaCl/davey is not installed" warnings are noise on every start.
+    logging.getLogger("discord.client").addFilter(lambda record: "voice will NOT be supported" not in record.msg)
 
 
 def command_line(asker: Asker, _text: str, reply: Reply, seconds: float) -> None:

@@ -15,6 +15,45 @@ from handlers import Handlers
 
 log = logging.getLogger("rolecall")
 
+# Errors that retrying cannot fix: the token itself is wrong, revoked or its workspace gone.
+PERMANENT_SLACK_ERRORS = frozenset({"invalid_auth", "not_authed", "account_inactive", "token_revoked"})
+DISCORD_AUTH_FAILED = 4004  # gateway close code: authentication failed
+_SOCKET_BACKOFF = (1.0, 30.0)  # first and longest wait between Socket Mode connection attempts
+_STOP_WITHIN = 9.0  # seconds `stop` may take, so SIGTERM ends the process within 10 s
+
+
+class StartupError(Exception):
+    """A start-up failure with one line for the operator, naming the setting to fix, and the exit status."""
+
+    def __init__(self, message: str, exit_code: int = 2) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def _slack_token_error(setting: str, error: str) -> StartupError:
+    return StartupError(f"{setting}: Slack rejected the token ({error}); copy a current one from the Slack app's page")
+
+
+class _OneTryWebSockets:
+    """Stands in for the socket client's aiohttp session during the first connect, so one failed WebSocket
+    handshake ends slack-sdk's connect loop (which otherwise retries the same URL forever, traceback each time)."""
+
+    def __init__(self, session: object, client: object) -> None:
+        self._session = session
+        self._client = client
+        self.failure: BaseException | None = None
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._session, name)
+
+    async def ws_connect(self, *args: object, **kwargs: object) -> object:
+        try:
+            return await self._session.ws_connect(*args, **kwargs)  # type: ignore[attr-defined]
+        except Exception as exc:
+            self.failure = exc
+            self._client.closed = True  # type: ignore[attr-defined]  # the loop then returns quietly
+            raise
+
 
 @dataclass(frozen=True)
 class RunOptions:
@@ -79,12 +118,20 @@ class Runtime:
         slack = self.settings.slack
         mode = self.slack_mode()
         if slack is not None:
+            from slack_sdk.errors import SlackApiError
+
             from bot.slack.app import build_app
             from bot.slack.poster import SlackPoster
 
             self.bolt = build_app(self.handlers, slack, mode or "socket")
             # Fail fast on a wrong token or an unreachable Slack: Socket Mode alone would retry forever.
-            identity = await self.bolt.client.auth_test()
+            try:
+                identity = await self.bolt.client.auth_test()
+            except SlackApiError as exc:
+                error = str(exc.response.get("error"))
+                if error in PERMANENT_SLACK_ERRORS:
+                    raise _slack_token_error("SLACK_BOT_TOKEN", error) from None
+                raise StartupError(f"SLACK_BOT_TOKEN: Slack's auth.test answered {error}", 1) from None
             log.info("slack: connected as %s in team %s", identity.get("user_id"), identity.get("team_id"))
             self.posters["slack"] = SlackPoster(self.bolt.client)
         if self.options.port is not None:
@@ -109,7 +156,7 @@ class Runtime:
             self._socket_handler = AsyncSocketModeHandler(
                 self.bolt, slack.app_token.get_secret_value(), web_client=self.bolt.client
             )
-            await self._socket_handler.connect_async()
+            await self._connect_socket()
             log.info("slack socket mode connected")
         if self.settings.discord is not None:
             await self._start_discord()
@@ -124,6 +171,46 @@ class Runtime:
             self._tip_scheduler = TipScheduler(self.tips)
             await self._tip_scheduler.start()
         self.ready = True
+
+    async def _connect_socket(self) -> None:
+        """Open Socket Mode: a rejected app token stops start-up; anything else is retried with backoff."""
+        delay = _SOCKET_BACKOFF[0]
+        while True:
+            problem = await self._socket_attempt()
+            if problem is None:
+                return
+            log.warning("slack socket mode: %s; retrying in %.0f s", problem, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, _SOCKET_BACKOFF[1])
+
+    async def _socket_attempt(self) -> str | None:
+        """One connection attempt: None when connected, else what went wrong (never a token or the ticket URL)."""
+        import aiohttp
+        from slack_sdk.errors import SlackApiError
+
+        client = self._socket_handler.client  # type: ignore[union-attr]
+        try:
+            opened = await client.web_client.apps_connections_open(app_token=client.app_token)
+        except SlackApiError as exc:
+            error = str(exc.response.get("error"))
+            if error in PERMANENT_SLACK_ERRORS:
+                raise _slack_token_error("SLACK_APP_TOKEN", error) from None
+            return f"apps.connections.open answered {error}"
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            return f"cannot reach Slack ({type(exc).__name__})"
+        client.wss_uri = opened["url"]
+        session = client.aiohttp_client_session
+        one_try = _OneTryWebSockets(session, client)
+        client.aiohttp_client_session = one_try
+        try:
+            await client.connect()
+        finally:
+            client.aiohttp_client_session = session
+        if one_try.failure is not None:
+            client.closed = False
+            client.wss_uri = None  # the ticket is single-use: ask for a new one next time
+            return f"cannot open the WebSocket ({type(one_try.failure).__name__})"
+        return None
 
     def _start_operations(self) -> None:
         """Query log, metrics, the per-command log line, reload and its watcher: observers of the handlers."""
@@ -183,6 +270,8 @@ class Runtime:
 
     async def _start_discord(self) -> None:
         """Log in (which syncs commands to DISCORD_GUILD_ID if they changed), connect, wait for READY."""
+        import discord
+
         from bot.discord.app import RoleCallClient, point_at
         from bot.discord.poster import DiscordPoster
 
@@ -190,14 +279,17 @@ class Runtime:
         assert settings is not None
         point_at(settings)
         self.discord = RoleCallClient(self.handlers, settings, state=self.store)
-        await self.discord.login(settings.token.get_secret_value())
+        try:
+            await self.discord.login(settings.token.get_secret_value())
+        except discord.LoginFailure:
+            raise _discord_token_error() from None
         self._discord_task = asyncio.create_task(self.discord.connect(reconnect=True))
         ready = asyncio.create_task(self.discord.wait_until_ready())
         await asyncio.wait({ready, self._discord_task}, timeout=60, return_when=asyncio.FIRST_COMPLETED)
         if not ready.done():
             ready.cancel()
             if self._discord_task.done() and self._discord_task.exception() is not None:
-                raise self._discord_task.exception()  # type: ignore[misc]
+                raise _discord_failure(self._discord_task.exception())  # type: ignore[arg-type]
             raise TimeoutError("the Discord gateway did not become ready within 60 s")
         self.posters["discord"] = DiscordPoster(self.discord)
         log.info("discord: connected as %s", self.discord.user)
@@ -223,15 +315,47 @@ class Runtime:
             self.store.close()
 
     async def run_until_signal(self) -> None:
-        """Start, wait for SIGTERM or SIGINT, stop."""
+        """Start, wait for SIGTERM or SIGINT, stop. A signal during start-up (connecting, retrying) stops too,
+        and a permanent adapter failure later (Discord's 4004) ends the run with a StartupError."""
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        await self.start()
-        log.info("rolecall ready: %s", ", ".join(self.settings.platforms) or "no platform")
+        signalled = asyncio.create_task(stop.wait())
+        starting = asyncio.create_task(self.start())
         try:
-            await stop.wait()
+            await asyncio.wait({starting, signalled}, return_when=asyncio.FIRST_COMPLETED)
+            if not starting.done():
+                starting.cancel()
+                with contextlib.suppress(BaseException):
+                    await starting
+                return
+            starting.result()  # start-up errors propagate (after the resources opened so far are closed)
+            log.info("rolecall ready: %s", ", ".join(self.settings.platforms) or "no platform")
+            watched = {signalled} | ({self._discord_task} if self._discord_task is not None else set())
+            await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
+            if self._discord_task is not None and self._discord_task.done() and not signalled.done():
+                failure = self._discord_task.exception() if not self._discord_task.cancelled() else None
+                raise _discord_failure(failure) if failure else StartupError("discord: the gateway closed", 1)
         finally:
+            signalled.cancel()
             log.info("shutting down")
-            await self.stop()
+            try:
+                await asyncio.wait_for(self.stop(), timeout=_STOP_WITHIN)
+            except TimeoutError:
+                log.warning("shutdown took longer than %.0f s; exiting anyway", _STOP_WITHIN)
+
+
+def _discord_token_error() -> StartupError:
+    return StartupError(
+        "DISCORD_TOKEN: Discord rejected the token (authentication failed); reset it on the application's Bot page"
+    )
+
+
+def _discord_failure(exc: BaseException) -> BaseException:
+    """Close code 4004 is a rejected token: a settings error rather than a connection problem."""
+    import discord
+
+    if isinstance(exc, discord.LoginFailure) or getattr(exc, "code", None) == DISCORD_AUTH_FAILED:
+        return _discord_token_error()
+    return exc

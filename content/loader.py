@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -119,6 +120,9 @@ def load_content(root: Path | str | None = None) -> Content:
     if not root.is_dir():
         out.add("", 0, "no such content directory")
         raise ContentError(out.problems)
+    if not any((root / kind).is_dir() for kind in SCHEMAS):
+        out.add("", 0, _misplaced_root(root))
+        raise ContentError(out.problems)
     digest = hashlib.sha256()
     parsed: dict[str, list[_Parsed]] = {kind: [] for kind in SCHEMAS}
     for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in _YAML_SUFFIXES):
@@ -141,12 +145,28 @@ def load_content(root: Path | str | None = None) -> Content:
     return content
 
 
+def _misplaced_root(root: Path) -> str:
+    """One line for a directory without roles/, boundaries/ or episodes/, naming the right one when it is near."""
+    expected = "no roles/, boundaries/ or episodes/ folder here"
+    nearby = [root / "data", *sorted(p for p in root.iterdir() if p.is_dir()), root.parent]
+    for candidate in nearby:
+        if any((candidate / kind).is_dir() for kind in SCHEMAS):
+            return f"{expected}: use {candidate} (the folder that holds them)"
+    return f"{expected}: point at the folder that holds them, such as content/data"
+
+
 def _parse_file(rel: str, raw: bytes, kind: str, out: _Collector) -> _Parsed | None:
+    # Until the file parses, its id is a guess (the file name, or an `id:` line): references to it from other
+    # files are then not reported as unknown, because the root problem is this file.
+    out.broken.add(Path(rel).stem)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         out.add(rel, 1, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
         return None
+    written_id = re.search(r"^id:[ \t]*([^\s#]+)", text, re.MULTILINE)
+    if written_id:
+        out.broken.add(written_id.group(1).strip("'\""))
     doc = read_document(text)
     for line, message in doc.problems:
         out.add(rel, line, message)
@@ -167,6 +187,9 @@ def _parse_file(rel: str, raw: bytes, kind: str, out: _Collector) -> _Parsed | N
                 continue  # "sumary" is unknown and "summary" is missing: one mistake, reported once
             out.add(rel, doc.line_of(loc), _describe(error, loc))
         return None
+    out.broken.discard(Path(rel).stem)
+    if written_id:
+        out.broken.discard(written_id.group(1).strip("'\""))
     return _Parsed(rel, doc, entry)  # type: ignore[arg-type]
 
 
@@ -176,15 +199,27 @@ def _guess_field(name: str) -> str | None:
 
 
 def _describe(error: Mapping, loc: Path_) -> str:
-    where = ".".join(str(part) for part in loc)
+    where = ".".join(str(part) for part in loc if part != "[key]")  # pydantic marks a bad dict key with "[key]"
     kind = error["type"]
     if kind == "missing":
         return f"missing required field '{where}'"
     if kind == "extra_forbidden":
         guess = _guess_field(str(loc[-1]))
         return f"unknown field '{where}'" + (f" (did you mean '{guess}'?)" if guess else "")
+    if kind == "string_pattern_mismatch":  # the Id pattern: say it in words, not as a regex
+        return f"{where}: {_bad_id(loc, error.get('input'))}"
     message = str(error["msg"]).removeprefix("Value error, ")
     return f"{where}: {message}" if where else message
+
+
+def _bad_id(loc: Path_, value: object) -> str:
+    """What to write instead of a name where an id belongs."""
+    text = str(value)
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    suggestion = f" (did you mean '{slug}'?)" if slug and slug != text else ""
+    if loc and loc[0] in ("roles", "also_applies_to", "owns"):
+        return f"'{text}' is not a role id: use the role's id, such as data-engineer, not its name{suggestion}"
+    return f"'{text}' is not an id: write lowercase words joined by '-', such as data-engineer{suggestion}"
 
 
 def _cross_check(parsed: dict[str, list[_Parsed]], out: _Collector, version: str) -> Content:

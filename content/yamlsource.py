@@ -56,7 +56,7 @@ def read_document(text: str) -> Document:
         if node is None:
             doc.problems.append((1, "the file is empty"))
             return doc
-        _record_lines(node, (), doc)
+        _record_lines(node, (), doc, text.splitlines())
         doc.data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -64,6 +64,9 @@ def read_document(text: str) -> Document:
         what = exc.problem or exc.context or "invalid YAML"
         if "but found another document" in str(exc):
             what = "only one YAML document per file (remove the '---' separator)"
+        tab = _first_tab_indent(text, line)
+        if tab is not None:  # PyYAML says "found character '\t' that cannot start any token", or worse
+            line, what = tab, "a tab in the indentation: YAML indents with spaces only"
         doc.problems.append((line, f"YAML syntax error: {what}"))
     except yaml.YAMLError as exc:  # e.g. a reader error on a stray control character
         doc.problems.append((1, f"YAML error: {exc}"))
@@ -72,7 +75,26 @@ def read_document(text: str) -> Document:
     return doc
 
 
-def _record_lines(node: yaml.Node, path: Path_, doc: Document) -> None:
+def _first_tab_indent(text: str, up_to: int) -> int | None:
+    """The first line, up to line ``up_to``, indented with a tab: the likely cause of a syntax error there."""
+    for number, line in enumerate(text.splitlines()[:up_to], start=1):
+        if "\t" in line[: len(line) - len(line.lstrip())]:
+            return number
+    return None
+
+
+def _merged_item(node: yaml.ScalarNode, lines: list[str]) -> int | None:
+    """A plain list item that runs onto a line starting with '- ' was meant as two items: the second '-' was
+    indented one space too far, and YAML silently joined them ("Build and test - Document metrics")."""
+    if node.style not in (None, "") or node.start_mark.line == node.end_mark.line:  # C and Python loaders differ
+        return None
+    for number in range(node.start_mark.line + 1, min(node.end_mark.line + 1, len(lines))):
+        if lines[number].lstrip().startswith("- "):
+            return number + 1
+    return None
+
+
+def _record_lines(node: yaml.Node, path: Path_, doc: Document, lines: list[str]) -> None:
     doc.lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
@@ -84,8 +106,13 @@ def _record_lines(node: yaml.Node, path: Path_, doc: Document) -> None:
                 continue
             seen[key] = line
             doc.lines[(*path, key)] = line
-            _record_lines(value_node, (*path, key), doc)
+            _record_lines(value_node, (*path, key), doc, lines)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             doc.lines[(*path, index)] = item.start_mark.line + 1
-            _record_lines(item, (*path, index), doc)
+            merged = _merged_item(item, lines) if isinstance(item, yaml.ScalarNode) else None
+            if merged is not None:
+                doc.problems.append(
+                    (merged, "this '- ' line was joined to the item above: align its '-' with the other items")
+                )
+            _record_lines(item, (*path, index), doc, lines)

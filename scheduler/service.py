@@ -291,13 +291,24 @@ class TipService:
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
-            results = asyncio.run(self.post_now())
-            items = tuple(f"{d}: {state}" for d, _, state in results) or ("nothing left to post this week",)
-            return Reply("admin", "Posted", (Section(items=items),))
+            return self._post_now_reply(asyncio.run(self.post_now()))
+        if not self.destinations:
+            return self._post_now_reply([])
         task = loop.create_task(self.post_now())
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return Reply("admin", "Posting now", (Section(text="See `admin status` for the result."),))
+
+    def _post_now_reply(self, results: list[tuple[str, str, str]]) -> Reply:
+        """Title by what happened: "Posted" only when something was."""
+        if not self.destinations:
+            text = "No tip destinations here: set TIP_SLACK_CHANNELS or TIP_DISCORD_CHANNELS."
+            return Reply("admin", "Nothing posted", (Section(text=text),))
+        if not results:
+            return Reply("admin", "Nothing posted", (Section(text="This week's tip is already delivered everywhere."),))
+        sent = sum(state == "sent" for _, _, state in results)
+        title = "Posted" if sent == len(results) else f"Posted to {sent} of {len(results)}"
+        return Reply("admin", title, (Section(items=tuple(f"{d}: {state}" for d, _, state in results)),))
 
     def admin_status(self) -> Reply:
         """Next slot per destination, and the latest deliveries with their state (TipDesk)."""

@@ -86,3 +86,41 @@ def write_huge_episode(content_dir: Path, moments: int, topic: str = "Topic ", t
         "page_url: https://example.org/huge\nvideo_url: https://example.org/watch?v=huge\nmoments:\n" + body,
         encoding="utf-8",
     )
+
+
+GROWN_ROLE = "feature-store-curator"
+GROWN_BOUNDARY = "feature-store-curator-vs-data-engineer"
+
+
+def grow_content(content_dir: Path) -> str:
+    """Add a role, a boundary between it and the data engineer, and a moment, as a moderator would; returns the
+    new moment's key. Each entry is a copy of a shipped one with new values, so fields added to the schema later
+    come along."""
+    import yaml
+
+    def load(path: Path) -> dict:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+    def save(path: Path, data: dict) -> None:
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+    episode_path = sorted((content_dir / "episodes").glob("*.yaml"))[0]
+    episode = load(episode_path)
+    taken = {str(m["at"]) for m in episode["moments"]}
+    at = next(f"0:{s:02d}" for s in range(1, 60) if f"0:{s:02d}" not in taken)
+    moment = {**episode["moments"][0], "at": at, "topic": "Who curates the feature store"}
+    moment.update(summary="The guest explains who keeps the shared feature definitions tidy.", keywords=["zyxcuration"])
+    episode["moments"].append(moment)
+    save(episode_path, episode)
+    key = f"{episode['id']}@{at}"
+
+    role = load(content_dir / "roles" / "data-engineer.yaml")
+    role.update(id=GROWN_ROLE, name="Feature store curator", aliases=["fs curator"], sources=[key])
+    save(content_dir / "roles" / f"{GROWN_ROLE}.yaml", role)
+
+    boundary = load(sorted((content_dir / "boundaries").glob("*.yaml"))[0])
+    boundary.update(id=GROWN_BOUNDARY, roles=[GROWN_ROLE, "data-engineer"], sources=[key])
+    boundary.update(owns={GROWN_ROLE: ["Feature definitions"], "data-engineer": ["Pipelines that fill them"]})
+    boundary.update(also_applies_to=[], keywords=["feature definitions ownership"])
+    save(content_dir / "boundaries" / f"{GROWN_BOUNDARY}.yaml", boundary)
+    return key

@@ -93,3 +93,20 @@ def test_discord_problems_are_one_line_each() -> None:
         "DISCORD_API_URL: must be a http/https URL",
         "DISCORD_GATEWAY_URL: must be a ws/wss URL",
     ]
+
+
+def test_swapped_slack_tokens_are_named_without_showing_them() -> None:
+    assert problems({"SLACK_BOT_TOKEN": APP, "SLACK_APP_TOKEN": TOKEN}) == [
+        "SLACK_BOT_TOKEN: holds an app-level token (xapp-...): it belongs in SLACK_APP_TOKEN",
+        "SLACK_APP_TOKEN: holds a bot or user token (xox...-): it belongs in SLACK_BOT_TOKEN",
+    ]
+
+
+def test_tip_channels_need_their_platform_and_real_ids() -> None:
+    assert problems({"TIP_SLACK_CHANNELS": "C0123", "TIP_DISCORD_CHANNELS": "223456789012345678"}) == [
+        "TIP_SLACK_CHANNELS is set but SLACK_BOT_TOKEN is not: no tip can be posted there",
+        "TIP_DISCORD_CHANNELS is set but DISCORD_TOKEN is not: no tip can be posted there",
+    ]
+    assert problems({"DISCORD_TOKEN": "discord-SECRET", "TIP_DISCORD_CHANNELS": "general"}) == [
+        "TIP_DISCORD_CHANNELS: 'general' is not a channel id (a number, not a name)"
+    ]

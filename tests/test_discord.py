@@ -134,7 +134,10 @@ async def test_autocomplete_offers_exact_then_prefix_then_fuzzy(fake_discord: Fa
     assert choices[0] == {"name": "Machine learning engineer", "value": "machine-learning-engineer"}
     before = len(fake_discord.callbacks)
     await fake_discord.interaction(command_interaction("role", {"name": ""}, interaction_type=4, focused="name"))
-    assert len((await fake_discord.wait_callbacks(before + 1))[before]["data"]["choices"]) == 7
+    offered = (await fake_discord.wait_callbacks(before + 1))[before]["data"]["choices"]
+    roles = bot.handlers.library.content.roles
+    assert len(offered) == min(len(roles), render.MAX_CHOICES)  # an empty box offers roles, as many as fit
+    assert {c["value"] for c in offered} <= set(roles)
 
 
 async def test_admin_commands_check_the_moderator_at_run_time(fake_discord: FakeDiscord, bot: Runtime) -> None:
@@ -239,6 +242,9 @@ async def test_discord_sync_command(fake_discord: FakeDiscord, tmp_path: Path) -
     assert "discord-SECRET-token" not in out + err
     code, out, err = await run_cli(clean_env(), tmp_path, "discord", "sync")
     assert code == 2 and err.strip() == "rolecall: DISCORD_TOKEN is not set"
+    fake_discord.reject_login = True  # a revoked token
+    code, out, err = await run_cli(env, tmp_path, "discord", "sync")
+    assert code == 2 and "DISCORD_TOKEN: Discord rejected the token" in err and "Traceback" not in err
 
 
 async def test_weekly_tip_is_posted_to_a_discord_channel(
@@ -258,3 +264,23 @@ async def test_weekly_tip_is_posted_to_a_discord_channel(
     assert message["request"]["embeds"][0]["title"].startswith("Tip of the week (")
     assert message["request"]["allowed_mentions"] == {"parse": []}
     assert f"discord:{CHANNEL_ID}: sent" in status
+
+
+@pytest.mark.parametrize("where", ["reject_login", "reject_identify"])
+async def test_a_rejected_token_stops_naming_discord_token(
+    fake_discord: FakeDiscord, tmp_path: Path, where: str
+) -> None:
+    """A 401 at login, or the gateway closing with 4004 (authentication failed): permanent, so the bot stops."""
+    from bot_process import clean_env, run_cli
+
+    setattr(fake_discord, where, True)
+    env = clean_env(
+        DISCORD_TOKEN="discord-SECRET-token",
+        DISCORD_API_URL=fake_discord.api_url,
+        DISCORD_GATEWAY_URL=fake_discord.gateway_url,
+    )
+    code, _, stderr = await run_cli(env, tmp_path, "run", timeout=30)
+    assert code == 2, stderr
+    problems = [line for line in stderr.strip().splitlines() if " INFO " not in line]
+    assert len(problems) == 1 and "DISCORD_TOKEN" in problems[0], stderr
+    assert "Traceback" not in stderr and "discord-SECRET-token" not in stderr

@@ -34,12 +34,14 @@ def only(problems: list[Problem]) -> Problem:
     return problems[0]
 
 
-def test_shipped_content_counts(library) -> None:
+def test_shipped_content_is_connected(library) -> None:
+    """Properties that survive content growth: every kind present, every moment indexed, every role reachable."""
     content = library.content
-    assert len(content.roles) == 7
-    assert len(content.boundaries) == 6
-    assert len(content.episodes) == 7
-    assert len(content.moments) == 36
+    assert content.roles and content.boundaries and content.episodes
+    assert len(content.moments) == sum(len(e.moments) for e in content.episodes.values())
+    assert all(key.startswith(f"{m.episode.id}@") for key, m in content.moments.items())
+    for boundary in content.boundaries.values():
+        assert set(boundary.roles) <= set(content.roles)
 
 
 def test_valid_extra_role_loads(content_dir: Path) -> None:
@@ -201,3 +203,46 @@ def test_timestamp_round_trip(text: str, seconds: int, shown: str) -> None:
     stamp = Timestamp.parse(text)
     assert stamp.seconds == seconds
     assert str(stamp) == shown
+
+
+# -- messages a moderator can act on ----------------------------------------------------------------------------
+
+
+def test_a_folder_one_level_too_high_names_the_right_one(tmp_path: Path, content_dir: Path) -> None:
+    """`rolecall content check content` instead of content/data: one line naming the folder to use."""
+    (tmp_path / "repo").mkdir()
+    content_dir.rename(tmp_path / "repo" / "data")
+    with pytest.raises(ContentError) as caught:
+        load_content(tmp_path / "repo")
+    problem = only(caught.value.problems)
+    assert f"use {tmp_path / 'repo' / 'data'}" in problem.message
+
+
+def test_a_role_name_where_an_id_belongs_is_explained_in_words(content_dir: Path) -> None:
+    text = (
+        "id: test-boundary\nroles: [ML engineer, software-engineer]\ncrux: Something\nsummary: Text.\n"
+        "owns: {software-engineer: [Code]}\nhandoff: Text.\n"
+    )
+    problem = only(problems_for(content_dir, "boundaries/test-boundary.yaml", text))
+    assert "use the role's id, such as data-engineer, not its name" in problem.message
+    assert "'ml-engineer'" in problem.message and "^[" not in problem.message  # a guess, never the raw pattern
+
+
+def test_a_tab_in_the_indentation_says_tab(content_dir: Path) -> None:
+    text = ROLE.replace("skills: [Testing]", "skills:\n\t- Testing")
+    problem = only(problems_for(content_dir, "roles/test-role.yaml", text))
+    assert problem.line == 7 and "tab" in problem.message
+
+
+def test_a_broken_file_is_reported_once_at_the_root(content_dir: Path) -> None:
+    """A YAML error in a role file must not also make every boundary naming that role 'unknown'."""
+    path = content_dir / "roles" / "data-engineer.yaml"
+    broken = path.read_text().replace("name: Data engineer", "name: [Data engineer")
+    problem = only(problems_for(content_dir, "roles/data-engineer.yaml", broken))
+    assert problem.file.endswith("roles/data-engineer.yaml") and "YAML syntax error" in problem.message
+
+
+def test_a_list_item_indented_one_space_too_far_is_flagged(content_dir: Path) -> None:
+    text = ROLE.replace("responsibilities: [Test things]", "responsibilities:\n  - Test things\n   - Document them")
+    problem = only(problems_for(content_dir, "roles/test-role.yaml", text))
+    assert problem.line == 7 and "joined to the item above" in problem.message

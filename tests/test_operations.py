@@ -238,7 +238,8 @@ async def test_metrics_and_readyz(library: Library, tmp_path: Path) -> None:
     assert 'rolecall_commands_total{kind="role",platform="slack"} 1.0' in body
     assert 'rolecall_commands_total{kind="no_match",platform="slack"} 1.0' in body
     assert 'rolecall_command_latency_seconds_count{platform="slack"} 2.0' in body
-    assert f'rolecall_content_info{{moments="36",version="{library.content.version}"}} 1.0' in body
+    moments = len(library.content.moments)
+    assert f'rolecall_content_info{{moments="{moments}",version="{library.content.version}"}} 1.0' in body
     assert 'rolecall_tip_deliveries{state="sent"} 0.0' in body
     assert ready == (200, {"ok": True, "content": True, "store": True})
 

@@ -27,12 +27,14 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
         return set(patterns(directory, names)) | (local & set(names))
 
     shutil.copytree(ROOT, source, ignore=skip)
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(source)],
+    build = subprocess.run(  # -v: the build backend's warnings are part of what an operator sees on `make run`
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-v", "-w", str(out), str(source)],
         check=True,
         capture_output=True,
+        text=True,
         timeout=300,
     )
+    (out / "build.log").write_text(build.stdout + build.stderr, encoding="utf-8")
     (wheel,) = out.glob("rolecall-*.whl")
     return wheel
 
@@ -57,3 +59,11 @@ def test_wheel_declares_the_console_script(wheel: Path) -> None:
     archive = zipfile.ZipFile(wheel)
     entry_points = next(n for n in archive.namelist() if n.endswith("entry_points.txt"))
     assert "rolecall = bot.cli:main" in archive.read(entry_points).decode()
+
+
+def test_the_license_is_an_spdx_expression_and_the_build_warns_about_nothing(wheel: Path) -> None:
+    archive = zipfile.ZipFile(wheel)
+    metadata = archive.read(next(n for n in archive.namelist() if n.endswith("METADATA"))).decode()
+    assert "License-Expression: MIT" in metadata
+    log = (wheel.parent / "build.log").read_text(encoding="utf-8")
+    assert "SetuptoolsDeprecationWarning" not in log and "project.license" not in log

@@ -101,8 +101,9 @@ async def test_sixty_five_weeks_across_both_dst_changes_post_exactly_once(
     assert len(titles) == weeks
     keys = [c.moment_key for c in tips.store.history()]
     moments = len(library.content.moments)
-    assert len(set(keys[:moments])) == moments  # no repeat until every moment has been posted
-    assert len(set(keys[moments:])) == len(keys[moments:])  # and the next cycle starts fresh
+    cycle_one, cycle_two = keys[:moments], keys[moments : 2 * moments]
+    assert len(set(cycle_one)) == len(cycle_one)  # no repeat until every moment has been posted
+    assert len(set(cycle_two)) == len(cycle_two)  # and the next cycle starts fresh
     assert console_out.getvalue().count("[weekly tip]") == weeks
     # Every destination got the same tip in the same week.
     by_period = {}
@@ -299,3 +300,16 @@ def test_a_week_label_names_its_period_however_old() -> None:
         period = schedule.period(now)
         assert schedule.period_of(period.label) == period
     assert schedule.period_of("2020-W53").label == "2020-W53"
+
+
+def test_post_now_is_titled_by_what_it_posted(tmp_path: Path, library: Library) -> None:
+    """Called outside an event loop (as `rolecall ask`): "Posted" only when something was posted."""
+    clock = Clock(datetime(2026, 6, 1, 10, tzinfo=UTC))
+    nowhere = service(tmp_path, library, {}, [], clock)
+    assert nowhere.admin_tip("post-now").title == "Nothing posted"
+    out = io.StringIO()
+    console = service(tmp_path / "c", library, {"console": ConsolePoster(out)}, ["console"], clock)
+    assert console.admin_tip("post-now").title == "Posted"
+    again = console.admin_tip("post-now")
+    assert again.title == "Nothing posted" and "already delivered" in again.plain_text()
+    assert out.getvalue().count("[weekly tip]") == 1

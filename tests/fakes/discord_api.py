@@ -80,6 +80,8 @@ class FakeDiscord:
     message_attempts: int = 0
     failures: list[tuple[int, dict[str, str], dict[str, Any]]] = field(default_factory=list)
     identifies: int = 0
+    reject_login: bool = False  # answer GET /users/@me with 401, as for a wrong token
+    reject_identify: bool = False  # close the gateway with 4004 (authentication failed), as for a revoked token
     resumes: int = 0
     url: str = ""
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
@@ -119,6 +121,8 @@ class FakeDiscord:
     # -- REST --------------------------------------------------------------------------------------------------
 
     async def _me(self, _request: web.Request) -> web.Response:
+        if self.reject_login:  # a revoked token fails REST login with 401
+            return _json({"message": "401: Unauthorized", "code": 0}, status=401)
         return _json(BOT_USER)
 
     async def _application(self, _request: web.Request) -> web.Response:
@@ -205,6 +209,8 @@ class FakeDiscord:
             op = payload.get("op")
             if op == 1:
                 await ws.send_str(json.dumps({"op": 11}))
+            elif op == 2 and self.reject_identify:
+                await ws.close(code=4004, message=b"Authentication failed.")
             elif op == 2:
                 self.identifies += 1
                 await self._send(

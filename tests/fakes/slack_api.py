@@ -73,6 +73,7 @@ class FakeSlack:
     to_socket: asyncio.Queue = field(default_factory=asyncio.Queue)
     from_socket: asyncio.Queue = field(default_factory=asyncio.Queue)
     url: str = ""
+    socket_url: str = ""  # what apps.connections.open hands out instead of this server's /socket (unreachable tests)
     _runner: web.AppRunner | None = None
     _ts: int = 0
 
@@ -140,7 +141,7 @@ class FakeSlack:
             self._ts += 1
             return {"ok": True, "channel": body.get("channel"), "ts": f"1700000000.{self._ts:06d}"}
         if method == "apps.connections.open":
-            return {"ok": True, "url": self.url.replace("http://", "ws://") + "/socket"}
+            return {"ok": True, "url": self.socket_url or self.url.replace("http://", "ws://") + "/socket"}
         if method == "views.publish":
             return {"ok": True, "view": {"id": "V0001", **(body.get("view") or {})}}
         return {"ok": False, "error": "unknown_method"}
