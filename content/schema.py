@@ -169,6 +169,9 @@ class Episode(_Strict):
     video_url: Url
     duration: Time | None = None
     aliases: tuple[Text, ...] = ()
+    # What the wiki says the episode covers, for episodes it cites as a whole; searchable, shown with the episode.
+    about: Text | None = None
+    keywords: tuple[Text, ...] = ()
     moments: tuple[MomentEntry, ...] = ()
     source: Pages
 

@@ -35,6 +35,8 @@ NAME_CUTOFF = 86  # a whole query that is a misspelt name
 SHORT_QUERY_WORDS = 4  # queries this short may be a whole misspelt name ("simon stiebelehner")
 ACCEPT = 0.55  # share of the question's topic (by weight) the winner must cover
 GUEST_ACCEPT = 0.45  # the same within a named guest's episodes: the guest already narrows it down
+DOMINANT_COVER = 0.4  # ...or at least this much while scoring DOMINANCE times the runner-up
+DOMINANCE = 2.5
 SUGGEST = 0.3  # candidates covering at least this much are offered as "did you mean"
 SUGGEST_CUTOFF = 30  # the score shown for suggestions that come from near-miss names
 FOREIGN_SHARE = 0.8  # a word the content never uses weighs this share of the rarest word's weight
@@ -229,7 +231,7 @@ class Resolver:
             self._new_doc(
                 _Target("role", role.id, role.name),
                 [
-                    Field("r.name", 4.0, (role.name, *role.aliases), b=0.0),
+                    Field("r.name", 1.5, (role.name, *role.aliases), b=0.0),
                     Field("r.asks", 3.0, role.asks, b=0.3),
                     Field("r.work", 1.5, (*role.responsibilities, *role.skills), b=0.5),
                     Field("r.summary", 1.0, (role.summary,)),
@@ -242,6 +244,7 @@ class Resolver:
                     Field("e.title", 3.0, (episode.title, *episode.aliases), b=0.3),
                     Field("e.people", 3.0, tuple(g.name for g in episode.guests), b=0.0),
                     Field("e.org", 2.0, tuple(g.affiliation or "" for g in episode.guests), b=0.0),
+                    Field("e.about", 2.0, (*episode.keywords, episode.about or ""), b=0.5),
                     Field("e.topics", 0.5, tuple(m.topic for m in episode.moments)),
                 ],
             )
@@ -548,6 +551,9 @@ class Resolver:
         trace.add(*self._candidates(ranked))
         if ranked and ranked[0][1] >= ACCEPT:
             return trace.done(Resolution(self._hit(*ranked[0])), f"best for intent '{analysis.intent}', covers enough")
+        runner_up = ranked[1][2] if len(ranked) > 1 else 0.0
+        if ranked and ranked[0][1] >= DOMINANT_COVER and ranked[0][2] >= DOMINANCE * runner_up:
+            return trace.done(Resolution(self._hit(*ranked[0])), "covers less, but far ahead of every other entry")
         suggestions = [self._hit(doc, coverage) for doc, coverage, _ in ranked if coverage >= SUGGEST]
         if role is not None:
             entry = self._content.roles[role.ref]
