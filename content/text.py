@@ -28,7 +28,8 @@ STOPWORDS = frozenset(
     do does did doing done can could should would will shall may might must i me my we our you your it its
     they them their this that these those there here of in on at to for from by with about into over under
     between as than then so if and or but not no vs versus v x tell show explain give please any some
-    sit sits belong belongs go goes lie lies get gets thing things kind sort
+    sit sits belong belongs go goes lie lies get gets thing things kind sort all each every both few more most
+    other such only same too very again further once also just even still yet ever has have had having
     """.split()
 )
 

@@ -59,7 +59,15 @@ _QUESTION_FRAME = frozenset(
     care job should shall end ends begin begins stop stops start starts line draw drawn
     """.split()
 )
-_FRAME_STEMS = frozenset(stem(w) for w in ROLE_FRAME_WORDS | _QUESTION_FRAME)
+# Words that point at a guest rather than a topic ("what did the CMU researcher say about ...").
+_GUEST_FRAME = frozenset(
+    """
+    say says said saying think thinks thought talk talks talked talking mention mentions mentioned argue argues
+    argued guest guests guy guys gal speaker speakers researcher researchers person opinion view views take
+    """.split()
+)
+_FRAMES = STOPWORDS | ROLE_FRAME_WORDS | _QUESTION_FRAME | _GUEST_FRAME | _EPISODE_WORDS
+_FRAME_STEMS = frozenset(stem(w) for w in ROLE_FRAME_WORDS | _QUESTION_FRAME | _GUEST_FRAME)
 
 
 @dataclass(frozen=True)
@@ -241,7 +249,7 @@ class Reader:
             if i in taken:
                 previous = None
                 continue
-            if word in STOPWORDS or word in ROLE_FRAME_WORDS or word in _QUESTION_FRAME or word in _EPISODE_WORDS:
+            if word in _FRAMES:
                 continue
             if word in self.lexicon.filler or word.isdigit() or len(word) == 1:
                 analysis.filler.append(word)
