@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from pydantic import BaseModel, ConfigDict
 
@@ -36,14 +37,28 @@ class Lexicon:
     canonical: Mapping[str, str] = field(default_factory=dict)  # stem -> the stem that stands for its group
     filler: frozenset[str] = frozenset()
 
+    @cached_property
+    def _longest(self) -> dict[str, int]:
+        """First word of each key -> the longest key starting with it: most words need one lookup, not four."""
+        longest: dict[str, int] = {}
+        for key in self.replacements:
+            longest[key[0]] = max(longest.get(key[0], 0), len(key))
+        return longest
+
     def rewrite(self, words: list[str]) -> list[str]:
         """Replace every known word or phrase, longest match first, left to right; one pass (no chains)."""
         if not self.replacements:
             return words
+        longest = self._longest
         out: list[str] = []
         i = 0
         while i < len(words):
-            for size in range(min(MAX_PHRASE_WORDS, len(words) - i), 0, -1):
+            size_max = longest.get(words[i], 0)
+            if not size_max:
+                out.append(words[i])
+                i += 1
+                continue
+            for size in range(min(size_max, len(words) - i), 0, -1):
                 replacement = self.replacements.get(tuple(words[i : i + size]))
                 if replacement is not None:
                     out.extend(replacement)

@@ -46,14 +46,16 @@ class TextIndex:
 
     def analyze(self, text: str) -> list[str]:
         """A text's terms: lexicon replacements, stopwords dropped, Snowball stems, synonyms folded."""
+        canonical, surface = self.lexicon.canonical, self.surface
         out = []
         for word in self.lexicon.rewrite(words(text)):
             if word in STOPWORDS or word.isdigit():
                 continue
-            term = self.lexicon.term(stem(word))
+            stemmed = stem(word)
+            term = canonical.get(stemmed, stemmed)
             out.append(term)
-            if len(word) > 3 and word.isalpha():
-                self.surface.setdefault(word, term)
+            if len(word) > 3 and word not in surface and word.isalpha():
+                surface[word] = term
         return out
 
     def add(self, fields: Iterable[Field]) -> int:
