@@ -36,11 +36,11 @@ SHORT_QUERY_WORDS = 4  # queries this short may be a whole misspelt name ("simon
 ACCEPT = 0.55  # share of the question's topic (by weight) the winner must cover
 GUEST_ACCEPT = 0.45  # the same within a named guest's episodes: the guest already narrows it down
 DOMINANT_COVER = 0.4  # ...or at least this much while scoring DOMINANCE times the runner-up
-DOMINANCE = 2.5
+DOMINANCE = 1.8
 SUGGEST = 0.3  # candidates covering at least this much are offered as "did you mean"
 SUGGEST_CUTOFF = 30  # the score shown for suggestions that come from near-miss names
 FOREIGN_SHARE = 0.8  # a word the content never uses weighs this share of the rarest word's weight
-ENTITY_SHARE = 0.3  # a named role or guest weighs this share of the rarest word's weight
+ENTITY_SHARE = 0.6  # a named role or guest weighs this share of the rarest word's weight
 OWNER_MARGIN = 1.15  # a "who owns" role must score this much above the next role, or the general ranking decides
 ROLE_BOOST = 1.0  # entries related to a role the question names
 MAX_SUGGESTIONS = 3
@@ -48,7 +48,7 @@ MAX_COMPLETIONS = 25  # Discord's limit on autocomplete choices
 
 # Per intent, how much each kind of entry is preferred when scores are close.
 _PRIORS: dict[str, dict[str, float]] = {
-    "topic": {"moment": 1.0, "boundary": 0.95, "role": 0.9, "episode": 1.0},
+    "topic": {"moment": 1.0, "boundary": 0.9, "role": 0.6, "episode": 1.0},
     "who_owns": {"moment": 0.9, "boundary": 1.15, "role": 1.1, "episode": 0.5},
     "episode": {"moment": 0.8, "boundary": 0.6, "role": 0.6, "episode": 1.5},
     "define": {"moment": 0.9, "boundary": 0.9, "role": 1.2, "episode": 0.7},

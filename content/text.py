@@ -40,7 +40,8 @@ ROLE_FRAME_WORDS = frozenset(
     own owns owned owner owning role roles job jobs title titles position responsibilities responsibility
     responsible duties duty skill skills skillset mean means meaning description describe define definition
     typical typically usually day days life become becoming became need needs needed require requires
-    required requirement requirements do does doing work works working entail entails involve involves
+    required requirement requirements do does doing work works working entail entails involve involves list
+    lists overview summary breakdown
     """.split()
 )
 
