@@ -461,11 +461,15 @@ class Resolver:
         about_target = self._naming.get(target.ref, set())
         ranked = sorted((d for d in scores if d in about_target), key=lambda d: -scores[d])
         trace.add(*(f"candidate:  episode {self._docs[d].id}  score {scores[d]:.2f}" for d in ranked[:3]))
-        if ranked and len(words) > len(self._index.analyze(target.text)):
-            best = self._docs[ranked[0]]
-            others = {t.term for t in words} - set(self._index.analyze(target.text))
-            if any(self._index.has(term, ranked[0]) for term in others):
-                return trace.done(Resolution(Hit("episode", best.id, 100.0, best.label)), "an episode about this move")
+        target_terms = set(self._index.analyze(target.text))
+        others = {t.term for t in words} - target_terms
+        for doc in ranked[:3]:
+            # An episode about the move names both ends of it in its title ("From Marketing to Analytics ...").
+            episode = self._content.episodes[self._docs[doc].id]
+            title = set(self._index.analyze(" ".join((episode.title, *episode.aliases))))
+            if others & title:
+                hit = Hit("episode", episode.id, 100.0, episode.title)
+                return trace.done(Resolution(hit), "an episode about this move")
         role = self._content.roles[target.ref]
         return trace.done(Resolution(Hit("role", role.id, target.score, role.name)), "a move into this role")
 
