@@ -22,7 +22,9 @@ import yaml
 from content.library import Library
 from content.loader import Content
 
-GOLDEN = Path(__file__).resolve().parent.parent / "tests" / "golden_queries.yaml"
+TESTS = Path(__file__).resolve().parent.parent / "tests"
+GOLDEN = TESTS / "golden_queries.yaml"
+CONVERSATIONAL = TESTS / "conversational_queries.yaml"
 
 
 class DifflibResolver:
@@ -61,6 +63,7 @@ def synthetic_content(root: Path, entries: int, seed: int = 7) -> None:
     for role in roles:
         data = {
             "id": role,
+            "source": "wiki/synthetic",
             "name": f"{phrase(2)} {role}",
             "aliases": [f"{role} alias"],
             "summary": phrase(20),
@@ -72,6 +75,7 @@ def synthetic_content(root: Path, entries: int, seed: int = 7) -> None:
         a, b = roles[i], roles[i + 5]
         data = {
             "id": f"b-{i}",
+            "source": "wiki/synthetic",
             "roles": [a, b],
             "crux": phrase(2),
             "summary": phrase(20),
@@ -93,6 +97,7 @@ def synthetic_content(root: Path, entries: int, seed: int = 7) -> None:
         ]
         data = {
             "id": f"ep-{e}",
+            "source": "podcast_summaries/synthetic",
             "title": phrase(5),
             "guests": [{"name": f"{_word(rng)} {_word(rng)}"}],
             "page_url": f"https://example.org/ep-{e}.html",
@@ -163,7 +168,7 @@ def main() -> None:
     args = parser.parse_args()
     n_queries = 300 if args.quick else 2_000
     n_baseline = 50 if args.quick else 200
-    golden = [case["query"] for case in yaml.safe_load(GOLDEN.read_text())]
+    golden = [case["query"] for path in (GOLDEN, CONVERSATIONAL) for case in yaml.safe_load(path.read_text())]
     # Each row is printed as soon as it is measured (the whole run takes most of a minute).
     print(
         f"{'content':<18}{'entries':>8}{'load ms':>9}{'p50 ms':>9}{'p99 ms':>9}{'difflib p50':>13}"
@@ -193,6 +198,9 @@ def main() -> None:
                 flush=True,
             )
     print(f"({len(sample)} resolves per row for RoleCall, {n_baseline} for difflib; load is the median of runs)")
+    print("(shipped: the golden and conversational questions; synthetic: topics, typos, pairs and nonsense)")
+    _stages(golden)
+    _batch(golden)
     print()
     print("Discord autocomplete (Resolver.complete), shipped content, prefixes of every role and episode name:")
     library = Library.load()
@@ -212,6 +220,56 @@ def main() -> None:
     print(
         f"  {len(timings)} calls: p50 {_pct(timings, 50):.3f} ms, p99 {_pct(timings, 99):.3f} ms, "
         f"max {max(timings):.3f} ms (Discord allows 3,000 ms)"
+    )
+
+
+def _stages(questions: Sequence[str]) -> None:
+    """What the understanding stages cost: reading the question (lexicon, names, intent) versus the whole resolve."""
+    from content.text import normalize
+
+    library = Library.load()
+    reader = library.resolver._reader  # the stage itself, timed on its own
+    read_ms, total_ms = [], []
+    for _ in range(5):
+        for question in questions:
+            start = time.perf_counter()
+            reader.read(normalize(question))
+            middle = time.perf_counter()
+            library.resolver.resolve(question)
+            end = time.perf_counter()
+            read_ms.append((middle - start) * 1000)
+            total_ms.append((end - middle) * 1000)
+    print()
+    print("Stages, shipped content (ms per question):")
+    for label, values in (
+        ("read the question (lexicon, names, guests, intent)", read_ms),
+        ("whole resolve (read + rank + decide)", total_ms),
+    ):
+        print(f"  {label:<52} p50 {_pct(values, 50):.3f}  p99 {_pct(values, 99):.3f}")
+
+
+def _batch(questions: Sequence[str]) -> None:
+    """`rolecall ask -` as a member's script would run it: a process per batch, start-up subtracted."""
+    import os
+    import subprocess
+    import sys
+
+    rolecall = Path(sys.executable).parent / "rolecall"
+    env = {**os.environ, "DATABASE_URL": "sqlite:///:memory:"}
+    many = "\n".join((list(questions) * 10)[:2_000]) + "\n"
+
+    def run(text: str) -> float:
+        start = time.perf_counter()
+        subprocess.run([str(rolecall), "ask", "-"], input=text, text=True, capture_output=True, env=env, check=False)
+        return time.perf_counter() - start
+
+    one = statistics.median(run(questions[0] + "\n") for _ in range(3))
+    batch = statistics.median(run(many) for _ in range(3))
+    count = many.count("\n")
+    print()
+    print(
+        f"Batch `rolecall ask -`: {count} questions in {batch:.2f} s, start-up {one:.2f} s: "
+        f"{(batch - one) / (count - 1) * 1000:.3f} ms per question (target 2 ms)"
     )
 
 

@@ -62,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--port", type=_port, help="serve HTTP (Slack events in http mode, /healthz) on this port")
     ask = commands.add_parser("ask", help="answer one question and exit")
     ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
+    ask.add_argument(
+        "--explain", action="store_true", help="also show what was recognised, the top candidates and the decision"
+    )
     ask.add_argument("--content-dir", type=Path, help="content directory (default: CONTENT_DIR or shipped)")
     ask.add_argument("text", nargs="+", help="the question, or '-' to read one question per line from stdin")
     content = commands.add_parser("content", help="moderator tools for the YAML content")
@@ -69,7 +72,10 @@ def _parser() -> argparse.ArgumentParser:
     check = content_commands.add_parser("check", help="validate content and print every problem")
     check.add_argument("dir", nargs="?", type=Path, help="content directory (default: CONTENT_DIR or shipped)")
     evaluate = commands.add_parser("eval", help="check golden queries (query and expected answer) against the content")
-    evaluate.add_argument("file", type=Path, help="a YAML list of {query, expect: {kind, id, contains}}")
+    evaluate.add_argument("file", type=Path, help="a YAML list of {query, category, expect: {kind, id, contains}}")
+    evaluate.add_argument(
+        "--min", type=float, default=100.0, metavar="PCT", help="pass when at least PCT%% of queries pass (default 100)"
+    )
     report = commands.add_parser("report", help="reports for moderators")
     report_commands = report.add_subparsers(dest="report_command", metavar="REPORT", required=True)
     misses = report_commands.add_parser("misses", help="most frequent unanswered or low-confidence queries")
@@ -109,11 +115,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     holder = LibraryHolder(library)
     handlers = Handlers(holder)
     if command == "eval":
-        return _eval(handlers, args.file)
+        return _eval(handlers, args.file, args.min)
     if command == "report":
         return _report(settings, args.days, args.limit)
     if command == "ask":
-        return _with_store(settings, handlers, lambda: _ask(handlers, args.text, args.json))
+        return _with_store(settings, handlers, lambda: _ask(handlers, args.text, args.json, args.explain))
     if command == "discord":
         return _discord_sync(settings, handlers, args.guild)
     return _run(settings, handlers, RunOptions(args.slack_mode, args.host, args.port), holder)
@@ -131,7 +137,7 @@ def _check(directory: Path | None) -> int:
     return EXIT_OK
 
 
-def _ask(handlers: Handlers, words: list[str], as_json: bool) -> int:
+def _ask(handlers: Handlers, words: list[str], as_json: bool, explain: bool = False) -> int:
     if words == ["-"]:
         queries: Sequence[str] = [line.rstrip("\n") for line in sys.stdin]
     elif "-" in words:
@@ -143,6 +149,9 @@ def _ask(handlers: Handlers, words: list[str], as_json: bool) -> int:
     try:
         for query in queries:
             reply = handlers.handle(query)
+            if explain:
+                for line in handlers.library.resolver.resolve(query, explain_it=True).trace:
+                    print(f"# {line}")
             if reply.kind == "no_match":
                 status = EXIT_NO_MATCH
             if as_json:
@@ -210,23 +219,19 @@ def _sqlite_file_missing(url: str) -> bool:
     return parsed.get_backend_name() == "sqlite" and database not in ("", ":memory:") and not Path(database).exists()
 
 
-def _eval(handlers: Handlers, path: Path) -> int:
-    """`rolecall eval FILE`: one line per failing query, a summary, exit 1 on any failure."""
-    from bot.evaluate import evaluate, load_cases
+def _eval(handlers: Handlers, path: Path, minimum: float = 100.0) -> int:
+    """`rolecall eval FILE`: the misses, accuracy per category, a summary; exit 1 below ``minimum`` percent."""
+    from bot.evaluate import evaluate, load_cases, report
 
     try:
         cases = load_cases(path)
     except (OSError, ValueError) as exc:
         print(f"rolecall eval: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    failed = 0
-    for case in cases:
-        outcome = evaluate(handlers, case)
-        if not outcome.passed:
-            failed += 1
-            print(f"FAIL {case.query!r}: {outcome.problem}")
-    print(f"{len(cases) - failed} passed, {failed} failed")
-    return EXIT_INVALID if failed else EXIT_OK
+    outcomes = [evaluate(handlers, case) for case in cases]
+    lines, accuracy = report(outcomes)
+    print("\n".join(lines))
+    return EXIT_OK if accuracy >= minimum else EXIT_INVALID
 
 
 def _report(settings: Settings, days: int, limit: int) -> int:

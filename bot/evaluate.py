@@ -19,6 +19,7 @@ class Case:
     kinds: tuple[str, ...]
     ids: tuple[str, ...] = ()
     contains: tuple[str, ...] = ()
+    category: str = "golden"
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ def load_cases(path: Path) -> list[Case]:
                 _tuple(expect["kind"]),
                 _tuple(expect.get("id")),
                 _tuple(expect.get("contains")),
+                str(entry.get("category") or "golden"),
             )
         )
     return cases
@@ -80,3 +82,19 @@ def evaluate(handlers: Handlers, case: Case) -> Outcome:
         if missing:
             problem = f"answer lacks {', '.join(repr(m) for m in missing)}"
     return Outcome(case, reply, problem)
+
+
+def report(outcomes: list[Outcome]) -> tuple[list[str], float]:
+    """Printable lines (each miss, then accuracy per category, then the total) and the overall accuracy in %."""
+    lines = [f"FAIL [{o.case.category}] {o.case.query!r}: {o.problem}" for o in outcomes if not o.passed]
+    by_category: dict[str, list[Outcome]] = {}
+    for outcome in outcomes:
+        by_category.setdefault(outcome.case.category, []).append(outcome)
+    if len(by_category) > 1:
+        for category, group in by_category.items():
+            passed = sum(o.passed for o in group)
+            lines.append(f"{category:<14} {passed:>4}/{len(group):<4} {100 * passed / len(group):5.1f}%")
+    passed = sum(o.passed for o in outcomes)
+    accuracy = 100 * passed / len(outcomes) if outcomes else 100.0
+    lines.append(f"{passed} passed, {len(outcomes) - passed} failed ({accuracy:.1f}%)")
+    return lines, accuracy

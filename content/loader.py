@@ -5,19 +5,21 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
 from pydantic import ValidationError
 from rapidfuzz import process
 
+from content.lexicon import EMPTY, Lexicon, LexiconFile, build_lexicon, name_owners
 from content.schema import FIELD_NAMES, SCHEMAS, Boundary, Episode, Moment, Role
 from content.text import normalize
 from content.yamlsource import Document, Path_, read_document
 
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent / "data"
 _YAML_SUFFIXES = (".yaml", ".yml")
+LEXICON_FILE = "lexicon.yaml"
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Content:
     moments: Mapping[str, Moment]
     version: str
     _pairs: Mapping[frozenset[str], str] = field(repr=False)
+    lexicon: Lexicon = EMPTY
 
     def boundary_between(self, a: str, b: str) -> Boundary | None:
         """The boundary drawn between roles ``a`` and ``b``, in either order."""
@@ -125,9 +128,15 @@ def load_content(root: Path | str | None = None) -> Content:
         raise ContentError(out.problems)
     digest = hashlib.sha256()
     parsed: dict[str, list[_Parsed]] = {kind: [] for kind in SCHEMAS}
+    lexicon_doc: Document | None = None
     for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in _YAML_SUFFIXES):
         rel = path.relative_to(root).as_posix()
         kind = rel.split("/")[0] if "/" in rel else ""
+        if rel == LEXICON_FILE:
+            raw = path.read_bytes()
+            digest.update(rel.encode() + b"\0" + raw + b"\0")
+            lexicon_doc = _read(rel, raw, out)
+            continue
         if kind not in SCHEMAS:
             out.add(rel, 1, "unexpected file: put roles, boundaries and episodes in roles/, boundaries/, episodes/")
             continue
@@ -140,6 +149,8 @@ def load_content(root: Path | str | None = None) -> Content:
         if not parsed[kind] and not any(p.file.startswith(str(root / kind)) for p in out.problems):
             out.add(kind, 0, f"no {kind} found: the bot needs at least one")
     content = _cross_check(parsed, out, digest.hexdigest()[:12])
+    if lexicon_doc is not None:
+        content = replace(content, lexicon=_lexicon(lexicon_doc, parsed, out))
     if out.problems:
         raise ContentError(out.problems)
     return content
@@ -155,22 +166,51 @@ def _misplaced_root(root: Path) -> str:
     return f"{expected}: point at the folder that holds them, such as content/data"
 
 
-def _parse_file(rel: str, raw: bytes, kind: str, out: _Collector) -> _Parsed | None:
-    # Until the file parses, its id is a guess (the file name, or an `id:` line): references to it from other
-    # files are then not reported as unknown, because the root problem is this file.
-    out.broken.add(Path(rel).stem)
+def _read(rel: str, raw: bytes, out: _Collector) -> Document | None:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         out.add(rel, 1, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
         return None
-    written_id = re.search(r"^id:[ \t]*([^\s#]+)", text, re.MULTILINE)
-    if written_id:
-        out.broken.add(written_id.group(1).strip("'\""))
     doc = read_document(text)
     for line, message in doc.problems:
         out.add(rel, line, message)
-    if doc.problems:
+    return None if doc.problems else doc
+
+
+def _lexicon(doc: Document, parsed: dict[str, list[_Parsed]], out: _Collector) -> Lexicon:
+    """Validate lexicon.yaml against the names members use for roles, boundaries, episodes and guests."""
+    try:
+        spec = LexiconFile.model_validate(doc.data if doc.data is not None else {})
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            out.add(LEXICON_FILE, doc.line_of(loc), _describe(error, loc))
+        return EMPTY
+    named: list[tuple[str, list[str]]] = []
+    for kind in ("roles", "boundaries", "episodes"):
+        for item in parsed[kind]:
+            entry = item.entry
+            names = [entry.id, *getattr(entry, "aliases", ())]
+            names += [entry.name] if isinstance(entry, Role) else []
+            names += [entry.title] if isinstance(entry, Episode) else []
+            names += [g.name for g in entry.guests] if isinstance(entry, Episode) else []
+            named.append((f"{kind.removesuffix('s').replace('boundarie', 'boundary')} '{entry.id}'", names))
+    lexicon, problems = build_lexicon(spec, name_owners(named))
+    for path, message in problems:
+        out.add(LEXICON_FILE, doc.line_of(path), message)
+    return lexicon
+
+
+def _parse_file(rel: str, raw: bytes, kind: str, out: _Collector) -> _Parsed | None:
+    # Until the file parses, its id is a guess (the file name, or an `id:` line): references to it from other
+    # files are then not reported as unknown, because the root problem is this file.
+    out.broken.add(Path(rel).stem)
+    written_id = re.search(r"^id:[ \t]*([^\s#]+)", raw.decode("utf-8", "replace"), re.MULTILINE)
+    if written_id:
+        out.broken.add(written_id.group(1).strip("'\""))
+    doc = _read(rel, raw, out)
+    if doc is None:
         return None
     if not isinstance(doc.data, dict):
         out.add(rel, 1, "the file must be a mapping of fields (id: ..., name: ...)")

@@ -1,43 +1,61 @@
 """Resolve what a member typed to a role, boundary, episode or moment, or to "no match" with suggestions.
 
 The index is built once per content load. Resolution runs in stages, cheapest and most certain first:
-exact names, "A vs B" pairs, an episode plus a timestamp, fuzzy names, then free text scored over the
-moments' topics, summaries and keywords (and the roles' and boundaries' text).
+1. a whole name (role, boundary, episode, guest, moment key), as typed or after the lexicon's rewrites;
+2. an episode or guest plus a timestamp ("ben wilson 44:23");
+3. the question read as a sentence (content/understand.py): two roles -> their boundary; a guest -> the best of
+   that guest's moments; one role and nothing else -> the role;
+4. free text ranked with BM25F (content/ranking.py), weighed by the question's intent, and accepted only when the
+   winner covers enough of the question's topic: words it does not cover, and words the content never uses, count
+   against it, filler never does.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from rapidfuzz import fuzz, process
 
 from content.loader import Content, boundary_pairs, boundary_roles
-from content.text import ROLE_FRAME_WORDS, STOPWORDS, normalize, stem, terms
+from content.ranking import Field, TextIndex
+from content.schema import Boundary
+from content.text import ROLE_FRAME_WORDS, STOPWORDS, normalize, stem, strip_mentions
 from content.timecode import Timestamp
+from content.understand import SHORT_NAME, Analysis, Entity, Reader, Term, explain
 
 Kind = Literal["role", "boundary", "episode", "moment"]
 
-# Thresholds, all on a 0-100 scale, kept together so they are tuned in one place (tests/golden_queries.yaml).
-SHORT_NAME = 3  # names this short (mle, ds, de) only match exactly: one typo turns them into another word
+# Thresholds, all on a 0-100 scale unless said otherwise, kept together so they are tuned in one place
+# (tests/golden_queries.yaml and tests/conversational_queries.yaml).
 NAME_CUTOFF = 86  # a whole query that is a misspelt name
-PAIR_SIDE_CUTOFF = 82  # each side of "A vs B"
-TERM_CUTOFF = 80  # a misspelt word in free text
-TEXT_ACCEPT = 55  # free-text answers below this are not trusted...
-SUGGEST_CUTOFF = 30  # ...but those above this are offered as "did you mean"
+SHORT_QUERY_WORDS = 4  # queries this short may be a whole misspelt name ("simon stiebelehner")
+ACCEPT = 0.55  # share of the question's topic (by weight) the winner must cover
+GUEST_ACCEPT = 0.45  # the same within a named guest's episodes: the guest already narrows it down
+STRONG_COVER = 0.8  # a moment covering this much answers even a career-move question
+DOMINANT_COVER = 0.4  # ...or at least this much while scoring DOMINANCE times the runner-up
+DOMINANCE = 1.8
+SUGGEST = 0.3  # candidates covering at least this much are offered as "did you mean"
+SUGGEST_CUTOFF = 30  # the score shown for suggestions that come from near-miss names
+FOREIGN_SHARE = 0.8  # a word the content never uses weighs this share of the rarest word's weight
+ENTITY_SHARE = 0.6  # a named role or guest weighs this share of the rarest word's weight
+OWNER_MARGIN = 1.15  # a "who owns" role must score this much above the next role, or the general ranking decides
+ROLE_BOOST = 1.0  # entries related to a role the question names
 MAX_SUGGESTIONS = 3
 MAX_COMPLETIONS = 25  # Discord's limit on autocomplete choices
 
+# Per intent, how much each kind of entry is preferred when scores are close.
+_PRIORS: dict[str, dict[str, float]] = {
+    "topic": {"moment": 1.0, "boundary": 0.9, "role": 0.6, "episode": 1.0},
+    "who_owns": {"moment": 0.9, "boundary": 1.15, "role": 1.1, "episode": 0.5},
+    "episode": {"moment": 0.8, "boundary": 0.6, "role": 0.6, "episode": 1.5},
+    "define": {"moment": 0.9, "boundary": 0.9, "role": 1.2, "episode": 0.7},
+    "guest": {"moment": 1.0, "boundary": 0.0, "role": 0.0, "episode": 0.8},
+}
 _KIND_ORDER: dict[str, int] = {"moment": 0, "boundary": 1, "role": 2, "episode": 3}
-_PAIR_PREFIX = re.compile(
-    r"^(?:(?:what s|what is|whats|what are|where is|where s) )?(?:the )?(?:main )?"
-    r"(?:(?:difference|diff|boundary|boundarie|border|line|overlap|split)s? (?:between |of )?|compare )"
-)
-_PAIR_SEPARATOR = re.compile(r" (?:vs|versus|v|or|and|x|against|compared to|compared with) ")
 _MOMENT_REF = re.compile(r"^(.+?) ?@? ?((?:\d{1,2}:)?\d{1,2}:\d{2})$")
 
 
@@ -58,6 +76,7 @@ class Resolution:
     hit: Hit | None
     suggestions: tuple[Hit, ...] = ()
     pair: tuple[str, str] | None = None
+    trace: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -67,25 +86,46 @@ class _Target:
     label: str
 
 
+@dataclass
+class _Trace:
+    """What ``--explain`` prints; collecting it costs nothing when nobody asked."""
+
+    on: bool
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, *lines: str) -> None:
+        if self.on:
+            self.lines.extend(lines)
+
+    def done(self, resolution: Resolution, why: str) -> Resolution:
+        if not self.on:
+            return resolution
+        return Resolution(resolution.hit, resolution.suggestions, resolution.pair, (*self.lines, f"decision:   {why}"))
+
+
 class Resolver:
     """An index over one Content snapshot. Immutable after construction, so it is safe to share."""
 
     def __init__(self, content: Content) -> None:
         self._content = content
+        self._lexicon = content.lexicon
         self._exact: dict[str, list[_Target]] = defaultdict(list)
         self._fuzzy_names: list[str] = []
         self._fuzzy_targets: list[_Target] = []
-        self._role_exact: dict[str, str] = {}
-        self._role_names: list[str] = []
-        self._role_ids: list[str] = []
         self._index_names(content)
+        self._index = TextIndex(content.lexicon)
         self._docs: list[_Target] = []
-        self._postings: dict[str, dict[int, float]] = defaultdict(dict)
+        self._doc_of: dict[tuple[str, str], int] = {}
         self._index_text(content)
-        doc_count = max(len(self._docs), 1)
-        self._idf = {t: math.log(1 + doc_count / len(p)) for t, p in self._postings.items()}
-        self._unknown_weight = math.log(1 + doc_count / 0.5)
-        self._vocab = [t for t in self._postings if len(t) > SHORT_NAME + 1]
+        self._index.finish()
+        self._owners, self._owner_ids = self._index_owners(content)
+        self._related = self._relations(content)
+        self._episode_docs = self._moments_by_episode(content)
+        self._naming = self._docs_naming_roles(content)
+        self._reader = Reader(content.lexicon, self._index, self._role_names(content), self._guest_names(content))
+        rarest = self._index.max_idf
+        self._foreign_weight = FOREIGN_SHARE * rarest
+        self._entity_weight = ENTITY_SHARE * rarest
         # Autocomplete runs on every keystroke: group the names by kind once per content load.
         self._names_by_kind: dict[str, list[tuple[str, _Target]]] = defaultdict(list)
         for name, targets in self._exact.items():
@@ -109,12 +149,8 @@ class Resolver:
             target = _Target("role", role.id, role.name)
             for name in (role.id, role.name, *role.aliases):
                 self._name(name, target)
-                self._role_exact[normalize(name)] = role.id
-                self._role_names.append(normalize(name))
-                self._role_ids.append(role.id)
         for boundary in content.boundaries.values():
             self._name(boundary.id, _Target("boundary", boundary.id, self.boundary_label(boundary.id)))
-        first_names: dict[str, set[_Target]] = defaultdict(set)
         for episode in content.episodes.values():
             target = _Target("episode", episode.id, episode.title)
             for name in (episode.id, episode.title, *episode.aliases):
@@ -122,51 +158,166 @@ class Resolver:
             for guest in episode.guests:
                 for name in (guest.name, *guest.aliases):
                     self._name(name, target)
-                    for part in normalize(name).split():
-                        first_names[part].add(target)
-        for part, targets in first_names.items():
-            # A single name ("roksolana", "wilson") finds the guest, unless it already means something else.
-            if part not in self._exact and part not in STOPWORDS:
-                for target in sorted(targets, key=lambda t: t.id):
-                    self._name(part, target)
         for moment in content.moments.values():
-            self._name(moment.key, _Target("moment", moment.key, self.moment_label(moment.key)), fuzzy=False)
+            target = _Target("moment", moment.key, self.moment_label(moment.key))
+            # Its key, and its topic typed in full (the title of a weekly tip someone wants to see again).
+            self._name(moment.key, target, fuzzy=False)
+            self._name(moment.topic, target, fuzzy=False)
 
-    def _add_text(self, doc: int, weight: float, texts: Iterable[str]) -> None:
-        for text in texts:
-            for term in terms(text):
-                if self._postings[term].get(doc, 0.0) < weight:
-                    self._postings[term][doc] = weight
+    @staticmethod
+    def _role_names(content: Content) -> Iterable[tuple[str, str]]:
+        for role in content.roles.values():
+            for name in (role.name, *role.aliases, role.id):
+                key = normalize(name)
+                if key:
+                    yield key, role.id
+
+    def _guest_names(self, content: Content) -> Iterable[tuple[str, str, tuple[str, ...]]]:
+        """Every way a question may name a guest: full name, alias, first name, surname, employer or university."""
+        taken = set(self._reader_blocklist(content))
+        by_key: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for episode in content.episodes.values():
+            for guest in episode.guests:
+                full = [normalize(n) for n in (guest.name, *guest.aliases)]
+                keys = set(full)
+                for name in full:
+                    keys.update(part for part in name.split() if len(part) >= 3 and part not in taken)
+                for org in _organisations(guest.affiliation or ""):
+                    if org not in taken:
+                        keys.add(org)
+                for key in keys:
+                    by_key[key][guest.name].add(episode.id)
+        for key, guests in by_key.items():
+            for guest, episodes in sorted(guests.items()):
+                yield key, guest, tuple(sorted(episodes))
+
+    def _reader_blocklist(self, content: Content) -> Iterable[str]:
+        """Words that must never be read as a guest's first name or surname: names, frames, filler, stopwords."""
+        yield from STOPWORDS
+        yield from ROLE_FRAME_WORDS
+        yield from content.lexicon.filler
+        for key, targets in self._exact.items():
+            if any(t.kind == "role" for t in targets):
+                yield from key.split()
+
+    def _new_doc(self, target: _Target, fields: Iterable[Field]) -> None:
+        self._doc_of[(target.kind, target.id)] = self._index.add(fields)
+        self._docs.append(target)
 
     def _index_text(self, content: Content) -> None:
         for moment in content.moments.values():
-            doc = self._new_doc(_Target("moment", moment.key, self.moment_label(moment.key)))
-            guests = [n for g in moment.episode.guests for n in (g.name, *g.aliases)]
-            self._add_text(doc, 0.3, [moment.episode.title])
-            self._add_text(doc, 0.5, [moment.summary, *guests])
-            self._add_text(doc, 0.9, [moment.topic])
-            self._add_text(doc, 1.0, moment.keywords)
+            episode = moment.episode
+            guests = tuple(n for g in episode.guests for n in (g.name, *g.aliases))
+            self._new_doc(
+                _Target("moment", moment.key, self.moment_label(moment.key)),
+                [
+                    Field("m.topic", 3.0, (moment.topic,), b=0.3),
+                    Field("m.keywords", 3.0, moment.keywords, b=0.3),
+                    Field("m.summary", 1.0, (moment.summary,)),
+                    Field("m.people", 1.0, guests, b=0.0),
+                    Field("m.episode", 0.5, (episode.title,), b=0.3),
+                ],
+            )
         for boundary in content.boundaries.values():
-            doc = self._new_doc(_Target("boundary", boundary.id, self.boundary_label(boundary.id)))
+            roles = [content.roles[r].name for r in boundary_roles(boundary) if r in content.roles]
             owned = [item for items in boundary.owns.values() for item in items]
-            self._add_text(doc, 0.4, [*owned, *boundary.shared, boundary.handoff, boundary.note or ""])
-            self._add_text(doc, 0.5, [boundary.summary])
-            self._add_text(doc, 0.6, [content.roles[r].name for r in boundary_roles(boundary) if r in content.roles])
-            self._add_text(doc, 1.0, [boundary.crux, *boundary.keywords])
+            self._new_doc(
+                _Target("boundary", boundary.id, self.boundary_label(boundary.id)),
+                [
+                    Field("b.asks", 3.0, boundary.asks, b=0.3),
+                    Field("b.crux", 3.0, (boundary.crux, *boundary.keywords), b=0.3),
+                    Field("b.owns", 2.0, (*owned, *boundary.shared), b=0.5),
+                    Field("b.text", 1.0, (boundary.summary, boundary.handoff, boundary.note or "")),
+                    Field("b.roles", 1.5, roles, b=0.0),
+                ],
+            )
         for role in content.roles.values():
-            doc = self._new_doc(_Target("role", role.id, role.name))
-            self._add_text(doc, 0.5, [role.summary])
-            self._add_text(doc, 0.6, [*role.responsibilities, *role.skills])
-            self._add_text(doc, 1.0, [role.name, *role.aliases])
+            self._new_doc(
+                _Target("role", role.id, role.name),
+                [
+                    Field("r.name", 1.5, (role.name, *role.aliases), b=0.0),
+                    Field("r.asks", 3.0, role.asks, b=0.3),
+                    Field("r.work", 1.5, (*role.responsibilities, *role.skills), b=0.5),
+                    Field("r.summary", 1.0, (role.summary,)),
+                ],
+            )
         for episode in content.episodes.values():
-            doc = self._new_doc(_Target("episode", episode.id, episode.title))
-            self._add_text(doc, 0.3, [m.topic for m in episode.moments])
-            self._add_text(doc, 0.6, [g.affiliation or "" for g in episode.guests])
-            self._add_text(doc, 1.0, [episode.title, *episode.aliases, *(g.name for g in episode.guests)])
+            self._new_doc(
+                _Target("episode", episode.id, episode.title),
+                [
+                    Field("e.title", 3.0, (episode.title, *episode.aliases), b=0.3),
+                    Field("e.people", 3.0, tuple(g.name for g in episode.guests), b=0.0),
+                    Field("e.org", 2.0, tuple(g.affiliation or "" for g in episode.guests), b=0.0),
+                    Field("e.about", 2.0, (*episode.keywords, episode.about or ""), b=0.5),
+                    Field("e.topics", 0.5, tuple(m.topic for m in episode.moments)),
+                ],
+            )
 
-    def _new_doc(self, target: _Target) -> int:
-        self._docs.append(target)
-        return len(self._docs) - 1
+    def _index_owners(self, content: Content) -> tuple[TextIndex, list[str]]:
+        """A second, small index with one document per role: everything the content says that role owns or does
+        (its responsibilities and its side of every boundary), for "who owns X" questions."""
+        owned: dict[str, list[str]] = defaultdict(list)
+        for boundary in content.boundaries.values():
+            for role_id, items in boundary.owns.items():
+                owned[role_id].extend(items)
+        index = TextIndex(content.lexicon)
+        ids = []
+        for role in content.roles.values():
+            index.add(
+                [
+                    Field("o.owns", 2.0, (*role.responsibilities, *owned[role.id]), b=0.3),
+                    Field("o.asks", 1.5, role.asks, b=0.3),
+                    Field("o.skills", 0.5, role.skills, b=0.3),
+                    Field("o.summary", 0.5, (role.summary,)),
+                ]
+            )
+            ids.append(role.id)
+        for boundary in content.boundaries.values():
+            owned_items = [item for items in boundary.owns.values() for item in items]
+            index.add(
+                [
+                    Field("o.asks", 1.5, boundary.asks, b=0.3),
+                    Field("o.crux", 1.5, (boundary.crux, *boundary.keywords), b=0.3),
+                    Field("o.owns", 1.0, (*owned_items, *boundary.shared), b=0.3),
+                ]
+            )
+            ids.append(boundary.id)
+        index.finish()
+        return index, ids
+
+    def _relations(self, content: Content) -> dict[str, set[int]]:
+        """Per role: its own document, its boundaries, and the moments they cite (what 'about this role' means)."""
+        related: dict[str, set[int]] = defaultdict(set)
+        for role in content.roles.values():
+            docs = related[role.id]
+            docs.add(self._doc_of[("role", role.id)])
+            docs.update(self._doc_of[("moment", s.key)] for s in role.sources if s.at is not None)
+        for boundary in content.boundaries.values():
+            doc = self._doc_of[("boundary", boundary.id)]
+            cited = {self._doc_of[("moment", s.key)] for s in boundary.sources if s.at is not None}
+            for role_id in boundary_roles(boundary):
+                related[role_id].add(doc)
+                related[role_id].update(cited)
+        return related
+
+    def _docs_naming_roles(self, content: Content) -> dict[str, set[int]]:
+        """Per role: the documents whose text contains every word of the role's name ("data scientists")."""
+        naming: dict[str, set[int]] = {}
+        for role in content.roles.values():
+            stems = [self._index.lexicon.term(stem(w)) for w in normalize(role.name).split() if w not in STOPWORDS]
+            postings = [set(self._index.postings.get(s, {})) for s in stems]
+            naming[role.id] = set.intersection(*postings) if postings else set()
+        return naming
+
+    def _moments_by_episode(self, content: Content) -> dict[str, set[int]]:
+        docs: dict[str, set[int]] = defaultdict(set)
+        for moment in content.moments.values():
+            docs[moment.episode.id].add(self._doc_of[("moment", moment.key)])
+        for episode in content.episodes.values():
+            docs[episode.id].add(self._doc_of[("episode", episode.id)])
+        return docs
+
+    # -- autocomplete --------------------------------------------------------------------------------------
 
     def complete(self, prefix: str, kind: Kind, limit: int = MAX_COMPLETIONS) -> list[tuple[str, str]]:
         """Autocomplete choices (label, id) for ``kind``: exact name first, then prefix matches, then fuzzy ones."""
@@ -210,42 +361,71 @@ class Resolver:
 
     # -- resolving -----------------------------------------------------------------------------------------
 
-    def resolve(self, query: str) -> Resolution:
-        """Resolve any text; never raises. Empty or punctuation-only input resolves to no match, no suggestions."""
-        q = normalize(query)
+    def resolve(self, query: str, explain_it: bool = False) -> Resolution:
+        """Resolve any text; never raises. With ``explain_it``, the resolution carries a readable trace."""
+        trace = _Trace(explain_it)
+        q = normalize(strip_mentions(query))
         if not q:
-            return Resolution(None)
-        exact = self._exact_hit(q)
+            return trace.done(Resolution(None), "nothing to look up")
+        exact = self._exact_hit(q) or self._moment_ref(q)
         if exact is not None:
-            return Resolution(exact)
-        pair = self._pair(q)
-        if pair is not None:
-            return pair
-        words = q.split()
-        core = " ".join(w for w in words if w not in STOPWORDS and w not in ROLE_FRAME_WORDS)
-        for candidate in dict.fromkeys((core, q)):
-            hit = self._exact_hit(candidate) or self._moment_ref(candidate) or self._fuzzy_name(candidate)
-            if hit is not None:
-                return Resolution(hit)
-        ranked = self._rank_text(q)
-        if ranked and ranked[0].score >= TEXT_ACCEPT:
-            return Resolution(ranked[0])
-        return Resolution(None, self._suggest(ranked, core or q))
+            return trace.done(Resolution(exact), f"the whole question is a name of {exact.kind} {exact.id}")
+        analysis = self._reader.read(q)
+        trace.add(*explain(analysis))
+        rewritten = " ".join(analysis.words)
+        exact = self._exact_hit(rewritten) if rewritten != q else None
+        if exact is not None:
+            return trace.done(Resolution(exact), f"after the lexicon, a name of {exact.kind} {exact.id}")
+        roles = analysis.roles
+        mentions = [e for e in analysis.entities if e.kind == "role"]
+        if analysis.intent == "transition":
+            return self._transition(analysis, trace)
+        if len(mentions) >= 2:
+            second = roles[1] if len(roles) > 1 else mentions[1]
+            pair = self._pair_resolution(roles[0], second)
+            if pair.hit is None and analysis.terms:
+                # No line is drawn between these two, but the question has a topic: an entry may still cover it.
+                ranked = self._ranked(analysis, None, trace)
+                if ranked.hit is not None:
+                    return ranked
+            return trace.done(pair, "two roles named: their boundary")
+        fuzzy = self._fuzzy_name(q, episodes_only=True) if len(q.split()) <= SHORT_QUERY_WORDS else None
+        if fuzzy is not None:  # a misspelt guest or title ("simon stiebelehner"); role typos are read per name
+            return trace.done(Resolution(fuzzy), f"a misspelt name of episode {fuzzy.id}")
+        if analysis.guests:
+            return self._guest(analysis, trace)
+        if roles and (analysis.intent == "define" or not (analysis.terms or analysis.foreign)):
+            role = self._content.roles[roles[0].ref]
+            why = "what the role is or does" if analysis.intent == "define" else "one role, nothing else"
+            return trace.done(Resolution(Hit("role", role.id, roles[0].score, role.name)), why)
+        if not roles and not analysis.terms:
+            fuzzy = self._fuzzy_name(_core(q))
+            if fuzzy is not None:
+                return trace.done(Resolution(fuzzy), f"a misspelt name of {fuzzy.kind} {fuzzy.id}")
+            if not analysis.foreign:
+                return trace.done(Resolution(None), "no topic words left after filler")
+        if analysis.intent == "who_owns":
+            owner = self._owner(analysis, trace)
+            if owner is not None:
+                return owner
+        return self._ranked(analysis, roles[0] if roles else None, trace)
 
     def _exact_hit(self, key: str) -> Hit | None:
         targets = self._exact.get(key)
         if not targets or len(targets) > 1:
-            return None  # several guests share a first name: let the later stages weigh them
+            return None  # several guests share a name: let the later stages weigh them
         target = targets[0]
         return Hit(target.kind, target.id, 100.0, target.label)
 
-    def _fuzzy_name(self, key: str) -> Hit | None:
+    def _fuzzy_name(self, key: str, episodes_only: bool = False) -> Hit | None:
         if len(key) <= SHORT_NAME or not self._fuzzy_names:
             return None
         found = process.extractOne(key, self._fuzzy_names, scorer=fuzz.ratio, score_cutoff=NAME_CUTOFF)
         if found is None:
             return None
         target = self._fuzzy_targets[found[2]]
+        if episodes_only and target.kind != "episode":
+            return None
         return Hit(target.kind, target.id, float(found[1]), target.label)
 
     def _moment_ref(self, key: str) -> Hit | None:
@@ -254,118 +434,236 @@ class Resolver:
         if match is None:
             return None
         episode = self._exact_hit(match.group(1)) or self._fuzzy_name(match.group(1))
-        try:
-            at = Timestamp.parse(match.group(2))
-        except ValueError:
-            return None
         if episode is None or episode.kind != "episode":
             return None
-        moment_key = f"{episode.id}@{at}"
+        try:
+            moment_key = f"{episode.id}@{Timestamp.parse(match.group(2))}"
+        except ValueError:
+            return None
         if moment_key not in self._content.moments:
             return None
         return Hit("moment", moment_key, episode.score, self.moment_label(moment_key))
 
-    def role_for(self, phrase: str) -> tuple[str, float] | None:
-        """The role a short phrase names ('mle', 'data sceintist'), with a score, or None."""
-        words = [w for w in normalize(phrase).split() if w not in STOPWORDS and w not in ROLE_FRAME_WORDS]
-        key = " ".join(words)
-        if not key:
-            return None
-        if key in self._role_exact:
-            return self._role_exact[key], 100.0
-        if len(key) <= SHORT_NAME:
-            return None
-        found = process.extractOne(key, self._role_names, scorer=fuzz.ratio, score_cutoff=PAIR_SIDE_CUTOFF)
-        return (self._role_ids[found[2]], float(found[1])) if found else None
-
-    def _side(self, words: list[str], from_end: bool) -> tuple[str, float] | None:
-        best: tuple[str, float, int] | None = None
-        for size in range(1, min(len(words), 4) + 1):
-            part = words[-size:] if from_end else words[:size]
-            found = self.role_for(" ".join(part))
-            if found and (best is None or found[1] > best[1]):
-                best = (found[0], found[1], size)
-        return (best[0], best[1]) if best else None
-
-    def _pair(self, q: str) -> Resolution | None:
-        text = _PAIR_PREFIX.sub("", q, count=1)
-        splits: list[tuple[list[str], list[str]]] = []
-        for sep in _PAIR_SEPARATOR.finditer(f" {text} "):
-            left, right = f" {text} "[: sep.start()].split(), f" {text} "[sep.end() :].split()
-            if left and right:
-                splits.append((left, right))
-        words = text.split()
-        if not splits and len(words) <= 8:
-            # No separator ("boundary mle ds", "mle/ds"): only accept if the words are exactly two role names.
-            for cut in range(1, len(words)):
-                a, b = self.role_for(" ".join(words[:cut])), self.role_for(" ".join(words[cut:]))
-                if a and b and min(a[1], b[1]) >= NAME_CUTOFF:
-                    return self._pair_resolution(a, b)
-            return None
-        for left, right in splits:
-            a, b = self._side(left, from_end=True), self._side(right, from_end=False)
-            if a and b:
-                return self._pair_resolution(a, b)
-        return None
-
-    def _pair_resolution(self, a: tuple[str, float], b: tuple[str, float]) -> Resolution:
-        score = min(a[1], b[1])
-        if a[0] == b[0]:
-            role = self._content.roles[a[0]]
+    def _pair_resolution(self, a: Entity, b: Entity) -> Resolution:
+        score = min(a.score, b.score)
+        if a.ref == b.ref:  # "de vs data engineering": one role, named twice
+            role = self._content.roles[a.ref]
             return Resolution(Hit("role", role.id, score, role.name))
-        boundary = self._content.boundary_between(a[0], b[0])
+        boundary = self._content.boundary_between(a.ref, b.ref)
         if boundary is not None:
             return Resolution(Hit("boundary", boundary.id, score, self.boundary_label(boundary.id)))
         nearby = [
             Hit("boundary", bd.id, SUGGEST_CUTOFF, self.boundary_label(bd.id))
             for bd in self._content.boundaries.values()
-            if any(a[0] in pair or b[0] in pair for pair in boundary_pairs(bd))
+            if any(a.ref in pair or b.ref in pair for pair in boundary_pairs(bd))
         ]
-        return Resolution(None, tuple(nearby[:MAX_SUGGESTIONS]), pair=(a[0], b[0]))
+        return Resolution(None, tuple(nearby[:MAX_SUGGESTIONS]), pair=(a.ref, b.ref))
 
-    def _expand(self, term: str) -> list[tuple[str, float]]:
-        if term in self._postings:
-            return [(term, 1.0)]
-        if len(term) <= SHORT_NAME + 1:
-            return []
-        found = process.extract(term, self._vocab, scorer=fuzz.ratio, score_cutoff=TERM_CUTOFF, limit=3)
-        return [(word, (score / 100) ** 2) for word, score, _ in found]
+    def _transition(self, analysis: Analysis, trace: _Trace) -> Resolution:
+        """A career move: the episode about that move ("From Marketing to Analytics Engineering"), else the role."""
+        target = analysis.target_role
+        assert target is not None  # the reader only sees a move when a role is named
+        about_roles = set().union(*(self._about_role(entity.ref) for entity in analysis.roles))
+        ranked = self._rank(analysis, "topic", entity_docs=about_roles)
+        if ranked and self._docs[ranked[0][0]].kind == "moment" and ranked[0][1] >= STRONG_COVER:
+            return trace.done(Resolution(self._hit(*ranked[0])), "a moment that covers the whole question")
+        words = [*analysis.terms]
+        for entity in analysis.roles:
+            words += [Term(entity.text, t) for t in self._index.analyze(entity.text)]
+        episodes = {self._doc_of[("episode", e)] for e in self._content.episodes}
+        scores = self._index.score(((t.term, t.similarity) for t in words), only=episodes)
+        about_target = self._naming.get(target.ref, set())
+        ranked = sorted((d for d in scores if d in about_target), key=lambda d: -scores[d])
+        trace.add(*(f"candidate:  episode {self._docs[d].id}  score {scores[d]:.2f}" for d in ranked[:3]))
+        target_terms = set(self._index.analyze(target.text))
+        others = {t.term for t in words} - target_terms
+        for doc in ranked[:3]:
+            # An episode about the move names both ends of it in its title ("From Marketing to Analytics ...").
+            episode = self._content.episodes[self._docs[doc].id]
+            title = set(self._index.analyze(" ".join((episode.title, *episode.aliases))))
+            if others & title:
+                hit = Hit("episode", episode.id, 100.0, episode.title)
+                return trace.done(Resolution(hit), "an episode about this move")
+        role = self._content.roles[target.ref]
+        return trace.done(Resolution(Hit("role", role.id, target.score, role.name)), "a move into this role")
 
-    def _rank_text(self, q: str) -> list[Hit]:
-        query_terms = list(dict.fromkeys(stem(w) for w in terms(q)))
-        if not query_terms:
+    def _guest(self, analysis: Analysis, trace: _Trace) -> Resolution:
+        """A guest's moment on the question's topic, the moment at a named timestamp, or the guest's episode."""
+        episodes = tuple(dict.fromkeys(e for g in analysis.guests for e in g.episodes))
+        for at in analysis.timestamps:
+            for episode_id in episodes:
+                key = f"{episode_id}@{at}"
+                if key in self._content.moments:
+                    hit = Hit("moment", key, 100.0, self.moment_label(key))
+                    return trace.done(Resolution(hit), "a guest and a timestamp")
+        first = self._content.episodes[episodes[0]]
+        episode_hit = Hit("episode", first.id, analysis.guests[0].score, first.title)
+        others = tuple(
+            Hit("episode", e, SUGGEST_CUTOFF, self._content.episodes[e].title) for e in episodes[1:MAX_SUGGESTIONS + 1]
+        )
+        if not analysis.terms and not analysis.foreign:
+            return trace.done(Resolution(episode_hit, others), "a guest and no topic: their episode")
+        only = set().union(*(self._episode_docs[e] for e in episodes))
+        ranked = self._rank(analysis, "guest", only=only, entity_docs=only)
+        trace.add(*self._candidates(ranked))
+        if ranked and ranked[0][1] >= GUEST_ACCEPT:
+            return trace.done(Resolution(self._hit(*ranked[0])), "the guest's best entry on the topic")
+        if analysis.foreign_weight < 1:
+            # The guest is named and the topic is ours: their episode is the honest answer, even without a moment.
+            return trace.done(Resolution(episode_hit, others), "the guest's episode: no moment covers the topic")
+        suggestions = (episode_hit, *[self._hit(d, c) for d, c, _ in ranked[:2] if c >= SUGGEST]) if ranked else ()
+        return trace.done(Resolution(None, _unique(suggestions)), "the guest never covers this topic")
+
+    def _about_role(self, role_id: str) -> set[int]:
+        """Entries about a role: its own, its boundaries and their moments, and any entry that names it."""
+        return self._related.get(role_id, set()) | self._naming.get(role_id, set())
+
+    def _owner(self, analysis: Analysis, trace: _Trace) -> Resolution | None:
+        """'who owns model monitoring': the role whose responsibilities and boundary sides cover the task best."""
+        terms = [(t.term, t.similarity) for t in analysis.terms]
+        scores = self._owners.score(terms)
+        if not scores:
+            return None
+        weights = {t.term: self._owners.idf.get(t.term, 0.0) * t.similarity for t in analysis.terms}
+        total = sum(weights.values()) + self._foreign_weight * analysis.foreign_weight
+        ranked = sorted(scores.items(), key=lambda item: -item[1])
+        best, score = ranked[0]
+        covered = sum(w for term, w in weights.items() if self._owners.has(term, best))
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+        trace.add(
+            *(f"owner:      {self._owner_ids[d]}  score {s:.2f}" for d, s in ranked[:3]),
+        )
+        if total <= 0 or covered / total < ACCEPT:
+            return None
+        confidence = round(100 * covered / total, 1)
+        best_id = self._owner_ids[best]
+        if best_id in self._content.boundaries:
+            side = self._owning_side(self._content.boundaries[best_id], weights)
+            if side is not None:
+                role = self._content.roles[side]
+                hit = Hit("role", role.id, confidence, role.name)
+                return trace.done(Resolution(hit), "the side of a boundary that owns the task")
+            hit = Hit("boundary", best_id, confidence, self.boundary_label(best_id))
+            return trace.done(Resolution(hit), "a boundary that names the task, on both sides or neither")
+        ranked = [(d, sc) for d, sc in ranked if self._owner_ids[d] in self._content.roles]
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+        if score >= OWNER_MARGIN * runner_up:
+            role = self._content.roles[best_id]
+            hit = Hit("role", role.id, confidence, role.name)
+            return trace.done(Resolution(hit), "the role whose work covers the task, clearly ahead of the next")
+        return None
+
+    def _owning_side(self, boundary: Boundary, weights: dict[str, float]) -> str | None:
+        """The one side of a boundary whose owned items carry the task's words, or None when both or neither do."""
+        covered = {
+            role_id: sum(w for term, w in weights.items() if term in set(self._index.analyze(" ".join(items))))
+            for role_id, items in boundary.owns.items()
+        }
+        ranked = sorted(covered.items(), key=lambda item: -item[1])
+        if ranked and ranked[0][1] > 0 and (len(ranked) == 1 or ranked[0][1] > OWNER_MARGIN * ranked[1][1]):
+            return ranked[0][0] if ranked[0][0] in self._content.roles else None
+        return None
+
+    def _ranked(self, analysis: Analysis, role: Entity | None, trace: _Trace) -> Resolution:
+        entity_docs = self._about_role(role.ref) if role is not None else set()
+        ranked = self._rank(analysis, analysis.intent, entity_docs=entity_docs, role=role)
+        trace.add(*self._candidates(ranked))
+        if ranked and ranked[0][1] >= ACCEPT:
+            return trace.done(Resolution(self._hit(*ranked[0])), f"best for intent '{analysis.intent}', covers enough")
+        runner_up = ranked[1][2] if len(ranked) > 1 else 0.0
+        if ranked and ranked[0][1] >= DOMINANT_COVER and ranked[0][2] >= DOMINANCE * runner_up:
+            return trace.done(Resolution(self._hit(*ranked[0])), "covers less, but far ahead of every other entry")
+        suggestions = [self._hit(doc, coverage) for doc, coverage, _ in ranked if coverage >= SUGGEST]
+        if role is not None:
+            entry = self._content.roles[role.ref]
+            suggestions.insert(0, Hit("role", entry.id, SUGGEST_CUTOFF, entry.name))
+        why = "nothing covers enough of the question" if ranked else "no entry shares a topic word"
+        return trace.done(Resolution(None, _unique(suggestions)), why)
+
+    def _rank(
+        self,
+        analysis: Analysis,
+        intent: str,
+        only: set[int] | None = None,
+        entity_docs: set[int] | None = None,
+        role: Entity | None = None,
+    ) -> list[tuple[int, float, float]]:
+        """(doc, coverage 0-1, score) best first: BM25F weighed by intent and role, and topic coverage."""
+        terms = [(t.term, t.similarity) for t in analysis.terms]
+        scores = self._index.score(terms, only)
+        if analysis.bigrams:
+            for doc, bonus in self._index.score(((b, 0.5) for b in analysis.bigrams), only).items():
+                if doc in scores:
+                    scores[doc] += bonus
+        entities = len(analysis.roles) + len(analysis.guests)
+        entity_docs = entity_docs or set()
+        if role is not None:
+            for doc in entity_docs if only is None else entity_docs & only:
+                scores.setdefault(doc, 0.0)
+        if not scores:
             return []
-        total = 0.0
-        scores: dict[int, float] = defaultdict(float)
-        for term in query_terms:
-            expansions = self._expand(term)
-            weight = max((self._idf[w] for w, _ in expansions), default=self._unknown_weight)
-            total += weight
-            best: dict[int, float] = {}
-            for word, similarity in expansions:
-                for doc, field_weight in self._postings[word].items():
-                    value = similarity * field_weight
-                    if value > best.get(doc, 0.0):
-                        best[doc] = value
-            for doc, value in best.items():
-                scores[doc] += weight * value
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], _KIND_ORDER[self._docs[item[0]].kind], item[0]))
-        hits = []
-        for doc, score in ranked[: MAX_SUGGESTIONS * 3]:
+        weights = {t.term: self._index.idf.get(t.term, 0.0) * t.similarity for t in analysis.terms}
+        total = sum(weights.values()) + self._foreign_weight * analysis.foreign_weight + self._entity_weight * entities
+        if total <= 0:
+            return []
+        priors = _PRIORS.get(intent, _PRIORS["topic"])
+        ranked = []
+        for doc, score in scores.items():
             target = self._docs[doc]
-            hits.append(Hit(target.kind, target.id, round(100 * score / total, 1), target.label))
-        return hits
+            related = doc in entity_docs
+            covered = sum(w for term, w in weights.items() if self._index.has(term, doc))
+            covered += self._entity_weight * entities if related else 0.0
+            weighted = (score + (1.0 if related else 0.0)) * priors[target.kind] * (ROLE_BOOST if related else 1.0)
+            ranked.append((doc, min(covered / total, 1.0), weighted))
+        ranked.sort(key=lambda item: (-item[2], _KIND_ORDER[self._docs[item[0]].kind], item[0]))
+        return ranked[: MAX_SUGGESTIONS * 3]
 
-    def _suggest(self, ranked: list[Hit], key: str) -> tuple[Hit, ...]:
-        candidates = [h for h in ranked if h.score >= SUGGEST_CUTOFF]
-        if len(key) > SHORT_NAME:
-            for _name, score, index in process.extract(
-                key, self._fuzzy_names, scorer=fuzz.ratio, score_cutoff=60, limit=MAX_SUGGESTIONS
-            ):
-                target = self._fuzzy_targets[index]
-                candidates.append(Hit(target.kind, target.id, float(score), target.label))
-        best: dict[tuple[str, str], Hit] = {}
-        for hit in candidates:
-            if (hit.kind, hit.id) not in best or best[(hit.kind, hit.id)].score < hit.score:
-                best[(hit.kind, hit.id)] = hit
-        return tuple(sorted(best.values(), key=lambda h: -h.score)[:MAX_SUGGESTIONS])
+    def _hit(self, doc: int, coverage: float, _score: float = 0.0) -> Hit:
+        target = self._docs[doc]
+        return Hit(target.kind, target.id, round(100 * coverage, 1), target.label)
+
+    def _candidates(self, ranked: list[tuple[int, float, float]]) -> list[str]:
+        return [
+            f"candidate:  {self._docs[d].kind} {self._docs[d].id}  score {s:.2f}  covers {100 * c:.0f}%"
+            for d, c, s in ranked[:5]
+        ]
+
+
+def _core(q: str) -> str:
+    return " ".join(w for w in q.split() if w not in STOPWORDS and w not in ROLE_FRAME_WORDS)
+
+
+def _unique(hits: Iterable[Hit]) -> tuple[Hit, ...]:
+    best: dict[tuple[str, str], Hit] = {}
+    for hit in hits:
+        if (hit.kind, hit.id) not in best:
+            best[(hit.kind, hit.id)] = hit
+    return tuple(best.values())[:MAX_SUGGESTIONS]
+
+
+_GENERIC_ORG_WORDS = frozenset(
+    "phd student students founder cofounder co lead senior head chief staff principal university college "
+    "institute inc ltd gmbh company the at of and former formerly worked work working time".split()
+)
+
+
+def _organisations(affiliation: str) -> list[str]:
+    """Employer or university names in a guest's affiliation: 'PhD student, Carnegie Mellon University' ->
+    ['carnegie mellon university', 'carnegie mellon']; role words and titles are left out."""
+    names = []
+    for part in affiliation.split(","):
+        proper = [w for w in part.split() if w[:1].isupper() and stem(normalize(w)) not in _TITLE_STEMS]
+        key = normalize(" ".join(proper))
+        if key:
+            names.append(key)
+            core = " ".join(w for w in key.split() if w not in _GENERIC_ORG_WORDS)
+            if core and core != key:
+                names.append(core)
+    return names
+
+
+_TITLE_STEMS = frozenset(
+    stem(w)
+    for w in "ml ai data machine learning engineer engineering scientist science platform mlops lead senior head "
+    "phd student founder manager analyst architect product owner big director vp officer".split()
+)

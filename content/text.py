@@ -1,38 +1,51 @@
 """Text normalisation shared by the loader (alias collisions) and the resolver (matching).
 
-One place decides what "the same name" means, so a moderator's alias check and a member's query agree.
+One place decides what "the same name" means, so a moderator's alias check and a member's query agree, and one
+place decides which words of a question carry no topic.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+
+import Stemmer
 
 # Longer queries are cut before matching: nobody names a role in more than this, and it bounds the work per query.
 MAX_QUERY_CHARS = 300
 
+# Slack's <!channel>, <@U123>, <#C123|general> and everyone/here mentions: never part of what is asked.
+_MENTIONS = re.compile(r"<[@#!][^>]*>|(?<!\w)@(?:everyone|here|channel)\b", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[-_/\\|]+")
 _NOT_WORD = re.compile(r"[^\w@:.' ]+")
 _SPACES = re.compile(r"\s+")
 
-# Words that carry no topic in a question ("where does batch scoring sit?").
+# Function words: they carry no topic in any question ("where does batch scoring sit?").
 STOPWORDS = frozenset(
     """
     a an the is are was were be been being am what whats what's who whom whose which where when why how
     do does did doing done can could should would will shall may might must i me my we our you your it its
     they them their this that these those there here of in on at to for from by with about into over under
     between as than then so if and or but not no vs versus v x tell show explain give please any some
-    sit sits belong belongs go goes lie lies get gets thing things kind sort
+    sit sits belong belongs go goes lie lies get gets thing things kind sort all each every both few more most
+    other such only same too very again further once also just even still yet ever has have had having
     """.split()
 )
 
-# Extra words that frame a question about a role without changing which role it is ("what does an MLE own?").
+# Words that frame a question about a role without changing which role it is ("what does an MLE own?",
+# "how do I become a data engineer", "what skills does a DS need"). They tell the intent, never the topic.
 ROLE_FRAME_WORDS = frozenset(
     """
-    own owns owned role roles job jobs title responsibilities responsibility duties duty skill skills
-    mean means meaning description describe define definition typical typically usually day life
+    own owns owned owner owning role roles job jobs title titles position responsibilities responsibility
+    responsible duties duty skill skills skillset mean means meaning description describe define definition
+    typical typically usually day days life become becoming became need needs needed require requires
+    required requirement requirements do does doing work works working entail entails involve involves list
+    lists overview summary breakdown
     """.split()
 )
+
+_STEMMER = Stemmer.Stemmer("english")
 
 
 def strip_control(text: str) -> str:
@@ -40,6 +53,11 @@ def strip_control(text: str) -> str:
     if text.isprintable():  # the common case, checked in C
         return text
     return "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+
+
+def strip_mentions(text: str) -> str:
+    """Remove platform mention markup from a question ("<!channel> what is an mle" -> " what is an mle")."""
+    return _MENTIONS.sub(" ", text) if "@" in text or "<" in text else text
 
 
 def normalize(text: str) -> str:
@@ -52,18 +70,21 @@ def normalize(text: str) -> str:
     return " ".join(w for w in words if w)[:MAX_QUERY_CHARS].strip()
 
 
+@lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
-    """A deliberately tiny stemmer: plural and possessive endings only, so 'models' meets 'model'."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
+    """The Snowball (Porter 2) English stem: 'monitoring' and 'monitors' both become 'monitor'."""
+    word = word.removesuffix("'s").replace("'", "")
+    return _STEMMER.stemWord(word) if len(word) > 2 else word
+
+
+def words(text: str) -> list[str]:
+    """The normalised words of a text, with '@' split off (moment keys are not words)."""
+    return normalize(text).replace("@", " ").split()
 
 
 def terms(text: str) -> list[str]:
-    """Normalised, stemmed content words of a text, stopwords removed, order kept."""
-    return [stem(w) for w in normalize(text).replace("@", " ").split() if w not in STOPWORDS and not w.isdigit()]
+    """Normalised, stemmed content words of a text, stopwords and bare numbers removed, order kept."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS and not w.isdigit()]
 
 
 def preview(text: str, limit: int = 80) -> str:

@@ -77,13 +77,12 @@ def episode_reply(library: Library, episode: Episode, score: float | None = None
     moments = [content.moments[f"{episode.id}@{m.at}"] for m in episode.moments]
     people = "; ".join(f"{g.label}, {g.affiliation}" if g.affiliation else g.label for g in episode.guests)
     header = f"{episode.code}. With {people}." if episode.code else f"With {people}."
-    sections = (
-        Section(text=header),
-        Section("Moments", items=tuple(f"{m.at} {m.topic} (ask: {m.key})" for m in moments)),
-        Section("Episode page", episode.page_url),
-    )
-    citations = tuple(Citation.of(m) for m in moments)
-    return Reply("episode", episode.title, sections, citations, ref=episode.id, score=score)
+    sections = [Section(text=f"{header} {episode.about}" if episode.about else header)]
+    if moments:
+        sections.append(Section("Moments", items=tuple(f"{m.at} {m.topic} (ask: {m.key})" for m in moments)))
+    sections.append(Section("Episode page", episode.page_url))
+    citations = tuple(Citation.of(m) for m in moments) or (Citation.of_episode(episode),)
+    return Reply("episode", episode.title, tuple(sections), citations, ref=episode.id, score=score)
 
 
 def _related(library: Library, moment: Moment) -> Section | None:

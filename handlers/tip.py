@@ -5,12 +5,14 @@ The scheduler replaces this pick with a stored rotation; this keeps `tip` useful
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from content.library import Library
 from content.schema import Moment
 from handlers.answers import moment_sections
 from handlers.reply import Citation, Reply
+
+_FIRST_MONDAY = date(1970, 1, 5)
 
 
 def week_of(now: datetime) -> str:
@@ -23,7 +25,9 @@ def pick_for_week(library: Library, now: datetime) -> Moment:
     """The same moment for every call in one ISO week; consecutive weeks walk through all moments."""
     keys = sorted(library.content.moments)
     year, week, _ = now.isocalendar()
-    return library.content.moments[keys[(year * 53 + week) % len(keys)]]
+    # Count weeks continuously: "year * 53 + week" skipped an index after every 52-week year.
+    index = (date.fromisocalendar(year, week, 1) - _FIRST_MONDAY).days // 7
+    return library.content.moments[keys[index % len(keys)]]
 
 
 def tip_reply(library: Library, moment: Moment, week: str) -> Reply:

@@ -86,12 +86,14 @@ def test_content_check_passes_on_shipped_content() -> None:
 
 def test_content_check_lists_problems_as_file_line_message(content_dir: Path) -> None:
     role = content_dir / "roles" / "data-scientist.yaml"
-    role.write_text(role.read_text().replace("summary:", "sumary:"), encoding="utf-8")
+    text = role.read_text().replace("summary:", "sumary:")
+    role.write_text(text, encoding="utf-8")
+    line = next(n for n, written in enumerate(text.splitlines(), 1) if written.startswith("sumary:"))
     (content_dir / "roles" / "broken.yaml").write_text("id: [oops\n", encoding="utf-8")
     result = run("content", "check", str(content_dir))
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert f"{content_dir}/roles/data-scientist.yaml:4: unknown field 'sumary' (did you mean 'summary'?)" in lines
+    assert f"{content_dir}/roles/data-scientist.yaml:{line}: unknown field 'sumary' (did you mean 'summary'?)" in lines
     assert any(line.startswith(f"{content_dir}/roles/broken.yaml:2: YAML syntax error") for line in lines)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import shutil
 import threading
 from datetime import UTC, datetime, timedelta
@@ -34,7 +35,7 @@ def store_at(tmp_path: Path) -> Store:
 def rename_data_scientist(content_dir: Path, name: str) -> None:
     path = content_dir / "roles" / "data-scientist.yaml"
     text = path.read_text()
-    path.write_text(text.replace(text.splitlines()[1], f"name: {name}"))
+    path.write_text(re.sub(r"^name: .*$", f"name: {name}", text, count=1, flags=re.MULTILINE))
 
 
 # -- reload ---------------------------------------------------------------------------------------------------
@@ -64,11 +65,13 @@ def test_broken_edit_keeps_the_old_content_and_lists_the_problems(content_dir: P
     handlers.reloader = reloader
     version = holder.current.content.version
     role = content_dir / "roles" / "data-scientist.yaml"
-    role.write_text(role.read_text().replace("summary:", "sumary:"))
+    text = role.read_text().replace("summary:", "sumary:")
+    role.write_text(text)
+    line = next(n for n, written in enumerate(text.splitlines(), 1) if written.startswith("sumary:"))
     reply = handlers.handle("admin reload", MODERATOR)
     assert reply.title == "Content not reloaded"
     assert reply.sections[0].text == f"Still serving version {version}. Fix these and reload again:"
-    assert f"{role}:4: unknown field 'sumary' (did you mean 'summary'?)" in reply.sections[0].items
+    assert f"{role}:{line}: unknown field 'sumary' (did you mean 'summary'?)" in reply.sections[0].items
     assert holder.current.content.version == version
     assert handlers.handle("ds").title == "Data scientist"
     assert reloader.history()[-1] == ("slack:UMOD", None, "invalid")
@@ -207,9 +210,9 @@ async def test_eval_reports_failures_and_exits_1(tmp_path: Path) -> None:
     code, out, _ = await run_cli(clean_env(), tmp_path, "eval", str(golden))
     assert code == 1
     assert out.splitlines() == [
-        "FAIL 'batch scoring': kind moment (data-team-roles@40:10), expected role",
-        "FAIL 'ds': answer lacks 'wrangler'",
-        "1 passed, 2 failed",
+        "FAIL [golden] 'batch scoring': kind moment (data-team-roles@40:10), expected role",
+        "FAIL [golden] 'ds': answer lacks 'wrangler'",
+        "1 passed, 2 failed (33.3%)",
     ]
     golden.write_text("- {query: ds}\n")
     code, _, err = await run_cli(clean_env(), tmp_path, "eval", str(golden))

@@ -92,10 +92,21 @@ def test_every_name_and_alias_finds_its_entry(library: Library) -> None:
         for name in (role.id, role.name, *role.aliases):
             hit = library.resolver.resolve(name).hit
             assert hit is not None and (hit.kind, hit.id) == ("role", role.id), name
+    heard_in: dict[str, set[str]] = {}
     for episode in library.content.episodes.values():
-        for name in (episode.id, episode.title, *episode.aliases, *(g.name for g in episode.guests)):
+        for guest in episode.guests:
+            heard_in.setdefault(guest.name, set()).add(episode.id)
+    for episode in library.content.episodes.values():
+        for name in (episode.id, episode.title, *episode.aliases):
             hit = library.resolver.resolve(name).hit
             assert hit is not None and (hit.kind, hit.id) == ("episode", episode.id), name
+        for guest in episode.guests:
+            # A guest heard in several episodes finds one of them; the others are offered beside it.
+            resolution = library.resolver.resolve(guest.name)
+            assert resolution.hit is not None and resolution.hit.kind == "episode", guest.name
+            found = {resolution.hit.id, *(s.id for s in resolution.suggestions)}
+            assert found == heard_in[guest.name] or len(found) == 1 + len(resolution.suggestions), guest.name
+            assert resolution.hit.id in heard_in[guest.name], guest.name
 
 
 def test_every_moment_is_found_by_its_key_and_its_topic(library: Library) -> None:

@@ -1,0 +1,350 @@
+"""Read a member's question: which roles, guests and timestamps it names, what it asks, which words are its topic.
+
+The analysis is platform-neutral and costs a few dictionary lookups per word: names are matched as word spans
+(longest first, exact, then by stem, then with typos), and every other word is sorted into topic terms the index
+knows, filler that never counts, and foreign words that count against an answer ("salary", "laptop").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from content.lexicon import Lexicon
+from content.ranking import TextIndex
+from content.text import ROLE_FRAME_WORDS, STOPWORDS, stem
+from content.timecode import Timestamp
+
+Intent = Literal["compare", "transition", "who_owns", "guest", "define", "episode", "topic"]
+
+SHORT_NAME = 3  # names this short (mle, ds, de) only match exactly: one typo turns them into another word
+NAME_SPAN_CUTOFF = 88  # a misspelt role name inside a question ("data enginer")
+MIN_CORRECTED = 6  # topic words shorter than this are never corrected as typos
+MAX_SPAN = 4  # the longest name, in words, looked for inside a question
+MAX_WORDS = 40  # words of a question that are read: bounds the work for pasted walls of text
+
+_TIMESTAMP = re.compile(r"^(?:\d{1,2}:)?\d{1,2}:\d{2}$")
+_OWNER_WORDS = ("who", "whose", "which role", "what role", "which team", "what team", "which job")
+_OWNER_PHRASES = ("responsible for", "in charge of", "whose job", "whose responsibility", "who owns", "who does")
+_EPISODE_WORDS = frozenset({"episode", "episodes", "podcast", "podcasts", "ep"})
+# A question that asks what a role is, does or takes, judged by what stands before the role's name: "what does an
+# X ...", "what is an X", "how do I become an X", "tell me about X". ("how can an X get better at Y" is not one.)
+_ARTICLE = r"(?: (?:an|a|the|one|good|great|typical|successful))?"
+_DEFINE_BEFORE = re.compile(
+    r"^(?:(?:hey|hi|so|ok|okay|please|pls) )*(?:"
+    r"(?:what|wat|who)(?: exactly| actually| really)? (?:is|are|does|do|makes)" + _ARTICLE
+    + r"|(?:.* )?(?:become|becoming|be|get into|getting into|break into|start as|work as|working as)" + _ARTICLE
+    + r"|(?:tell (?:me|us) about|describe|explain|define|day in the life of|life of)" + _ARTICLE
+    + r")$"
+)
+# A career move between roles: "I'm a project manager, could I switch to data science", "from marketing to X".
+_TRANSITION = re.compile(
+    r"\b(?:(?:move|moving|switch|switching|transition|transitioning|pivot|pivoting|change|changing|go|going)"
+    r" (?:in)?to|coming from|background|next step|career change|i am an?|i work (?:in|as))\b"
+)
+_SOURCE_CUES = ("from", "coming from", "i am a", "i am an", "i work in", "i work as")
+
+# Adjectives and adverbs ("realistic", "sensible", "seriously") seldom name what a question is about; an unknown one
+# weighs less than an unknown noun ("salary", "laptop").
+_MODIFIER_ENDINGS = ("ic", "ical", "ible", "able", "ous", "ive", "ful", "less", "ly", "ish", "est", "er")
+# Words that mark the frame of an ownership or comparison question rather than its topic.
+_QUESTION_FRAME = frozenset(
+    """
+    owns own owned owner ownership responsible responsibility charge handles handle handled handling takes
+    care job should shall end ends begin begins stop stops start starts line draw drawn
+    """.split()
+)
+# Words that point at a guest rather than a topic ("what did the CMU researcher say about ...").
+_GUEST_FRAME = frozenset(
+    """
+    say says said saying think thinks thought talk talks talked talking mention mentions mentioned argue argues
+    argued guest guests guy guys gal speaker speakers researcher researchers person opinion view views take
+    """.split()
+)
+_FRAMES = STOPWORDS | ROLE_FRAME_WORDS | _QUESTION_FRAME | _GUEST_FRAME | _EPISODE_WORDS
+_FRAME_STEMS = frozenset(stem(w) for w in ROLE_FRAME_WORDS | _QUESTION_FRAME | _GUEST_FRAME)
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A name found in a question: what it refers to, how sure the match is, and where it stands."""
+
+    kind: Literal["role", "guest"]
+    ref: str  # a role id, or a guest's display name
+    text: str  # the words of the question that named it
+    start: int
+    score: float
+    episodes: tuple[str, ...] = ()  # for a guest: the episodes they are heard in
+
+
+@dataclass(frozen=True)
+class Term:
+    """A topic word of the question as the index knows it; ``similarity`` < 1 when it was a typo."""
+
+    word: str
+    term: str
+    similarity: float = 1.0
+
+
+@dataclass
+class Analysis:
+    """Everything the resolver needs to know about one question, and what ``--explain`` shows."""
+
+    normalized: str
+    words: list[str]
+    intent: Intent = "topic"
+    entities: list[Entity] = field(default_factory=list)
+    timestamps: list[Timestamp] = field(default_factory=list)
+    terms: list[Term] = field(default_factory=list)
+    bigrams: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+    filler: list[str] = field(default_factory=list)
+
+    @property
+    def foreign_weight(self) -> float:
+        """How many 'unknown nouns' the foreign words are worth (modifiers count a third)."""
+        return sum(1 / 3 if w.endswith(_MODIFIER_ENDINGS) and len(w) > 5 else 1.0 for w in self.foreign)
+
+    @property
+    def roles(self) -> list[Entity]:
+        """Role entities, first mention first, each role once."""
+        seen: dict[str, Entity] = {}
+        for entity in self.entities:
+            if entity.kind == "role" and entity.ref not in seen:
+                seen[entity.ref] = entity
+        return list(seen.values())
+
+    @property
+    def target_role(self) -> Entity | None:
+        """In a career move, the role the member wants: the last one not introduced by 'from', 'I am a'..."""
+        roles = self.roles
+        for entity in reversed(roles):
+            if not " ".join(self.words[: entity.start]).endswith(_SOURCE_CUES):
+                return entity
+        return roles[-1] if roles else None
+
+    @property
+    def guests(self) -> list[Entity]:
+        """Guest entities, first mention first."""
+        return [e for e in self.entities if e.kind == "guest"]
+
+
+class Reader:
+    """Reads questions against one content snapshot's names, lexicon and index."""
+
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        index: TextIndex,
+        role_names: Iterable[tuple[str, str]],
+        guest_names: Iterable[tuple[str, str, tuple[str, ...]]],
+    ) -> None:
+        self.lexicon = lexicon
+        self.index = index
+        self._roles_exact: dict[str, str] = {}
+        self._roles_stem: dict[str, tuple[str, str]] = {}
+        fuzzy: dict[str, str] = {}
+        for name, role_id in role_names:
+            self._roles_exact.setdefault(name, role_id)
+            if len(name) > SHORT_NAME:
+                self._roles_stem.setdefault(_stems(name), (name, role_id))
+                fuzzy.setdefault(name, role_id)
+        # One misspelt word may only be a one-word name: "engineering" must not become "ai engineering".
+        self._fuzzy_roles = {n: [name for name in fuzzy if (" " in name) == (n > 1)] for n in (1, 2)}
+        self._fuzzy_role_ids = {n: [fuzzy[name] for name in names] for n, names in self._fuzzy_roles.items()}
+        self._role_words = {w for name in fuzzy for w in name.split()}
+        self._guests: dict[str, tuple[str, tuple[str, ...]]] = {}
+        for key, guest, episodes in guest_names:
+            known = self._guests.get(key)
+            if known is None:
+                self._guests[key] = (guest, episodes)
+            else:  # two guests share a first name or a surname: the question names both of them
+                self._guests[key] = (f"{known[0]} / {guest}", tuple(dict.fromkeys(known[1] + episodes)))
+        self._corrections: dict[str, tuple[str, float] | None] = {}
+
+    # -- the steps -----------------------------------------------------------------------------------------
+
+    def read(self, normalized: str) -> Analysis:
+        """Analyse one normalised question."""
+        # "@RoleCall what does ..." and Slack's "<@U123>": a mention of someone is never part of the question.
+        words = [w for w in self.lexicon.rewrite(normalized.split()) if not w.startswith("@")][:MAX_WORDS]
+        analysis = Analysis(normalized, words)
+        taken = self._entities(words, analysis)
+        if analysis.guests and analysis.roles:
+            # "what does the Zalando guest say about ML platform work": with a guest named, a role name is the topic.
+            for entity in analysis.roles:
+                taken.difference_update(range(entity.start, entity.start + len(entity.text.split())))
+            analysis.entities = [e for e in analysis.entities if e.kind == "guest"]
+        self._topic(words, taken, analysis)
+        analysis.intent = self._intent(words, analysis)
+        return analysis
+
+    def _entities(self, words: list[str], analysis: Analysis) -> set[int]:
+        taken: set[int] = set()
+        i = 0
+        while i < len(words):
+            found = self._name_at(words, i)
+            if found is None:
+                if _TIMESTAMP.match(words[i]):
+                    try:
+                        analysis.timestamps.append(Timestamp.parse(words[i]))
+                        taken.add(i)
+                    except ValueError:
+                        pass
+                i += 1
+                continue
+            entity, size = found
+            analysis.entities.append(entity)
+            taken.update(range(i, i + size))
+            i += size
+        return taken
+
+    def _name_at(self, words: list[str], i: int) -> tuple[Entity, int] | None:
+        """The longest name starting at word ``i``: exact, then by stem, then (for longer spans) with typos."""
+        for size in range(min(MAX_SPAN, len(words) - i), 0, -1):
+            part = words[i : i + size]
+            span = " ".join(part)
+            guest = self._guests.get(span)
+            if guest is not None:
+                return Entity("guest", guest[0], span, i, 100.0, guest[1]), size
+            role = self._roles_exact.get(span)
+            if role is None and len(span) > SHORT_NAME:
+                role = self._by_stem(part)
+            if role is not None:
+                return Entity("role", role, span, i, 100.0), size
+            if len(span) < 6 or part[0] in STOPWORDS or part[-1] in STOPWORDS or not self._near_role_words(part):
+                continue
+            group = min(size, 2)
+            names = self._fuzzy_roles[group]
+            found = process.extractOne(span, names, scorer=fuzz.ratio, score_cutoff=NAME_SPAN_CUTOFF)
+            if found is not None:
+                return Entity("role", self._fuzzy_role_ids[group][found[2]], span, i, float(found[1])), size
+        return None
+
+    def _by_stem(self, part: list[str]) -> str | None:
+        """A role named in another inflection ("data engineers", "analyst's"); not a related word ("translate")."""
+        found = self._roles_stem.get(_stems(" ".join(part)))
+        if found is None:
+            return None
+        name, role_id = found
+        same = all(a.startswith(b) or b.startswith(a) for a, b in zip(part, name.split(), strict=False))
+        return role_id if same else None
+
+    def _near_role_words(self, part: list[str]) -> bool:
+        """Cheap gate before fuzzy matching: every word is, or nearly is, a word of some role name."""
+        return all(
+            w in self._role_words
+            or (len(w) > 3 and process.extractOne(w, self._role_words, scorer=fuzz.ratio, score_cutoff=75))
+            for w in part
+        )
+
+    def _topic(self, words: list[str], taken: set[int], analysis: Analysis) -> None:
+        previous: str | None = None
+        for i, word in enumerate(words):
+            if i in taken:
+                previous = None
+                continue
+            if word in _FRAMES:
+                continue
+            if word in self.lexicon.filler or word.isdigit() or len(word) == 1:
+                analysis.filler.append(word)
+                continue
+            term = self.lexicon.term(stem(word))
+            if term in self.index.postings:
+                analysis.terms.append(Term(word, term))
+            else:
+                corrected = self._correct(word)
+                if corrected is None:
+                    analysis.foreign.append(word)
+                    previous = None
+                    continue
+                if corrected[0] in _FRAME_STEMS:  # "skilz" is "skills": a frame word, not a topic
+                    continue
+                analysis.terms.append(Term(word, corrected[0], corrected[1]))
+                term = corrected[0]
+            if previous is not None:
+                analysis.bigrams.append(previous + "_" + term)
+            previous = term
+
+    def _correct(self, word: str) -> tuple[str, float] | None:
+        """A typo'd topic word to the term it most likely means, or None; remembered per word.
+
+        Short words are never corrected (one letter turns "court" into "count"); longer ones allow one edit, and
+        words of eight letters or more two. A typo rarely changes the first letter, so that must match too."""
+        if word in self._corrections:
+            return self._corrections[word]
+        result = None
+        edits = 0 if len(word) < MIN_CORRECTED else 1 if len(word) < 8 else 2
+        if edits and word.isalpha():
+            found = process.extractOne(
+                word, self.index.surface.keys(), scorer=Levenshtein.distance, score_cutoff=edits
+            )
+            if found is not None and found[0][0] == word[0]:
+                result = (self.index.surface[found[0]], 1 - found[1] / len(word))
+        if len(self._corrections) < 10_000:  # members' typos are a small set; never let it grow without bound
+            self._corrections[word] = result
+        return result
+
+    def _intent(self, words: list[str], analysis: Analysis) -> Intent:
+        text = " ".join(words)
+        if analysis.guests:
+            return "guest"
+        if text.startswith(_OWNER_WORDS) or any(phrase in text for phrase in _OWNER_PHRASES):
+            return "who_owns"
+        if analysis.roles and (_TRANSITION.search(text) or _from_to(words, analysis.roles)):
+            return "transition"
+        if len(analysis.roles) >= 2:
+            return "compare"
+        if len(analysis.roles) == 1 and analysis.foreign_weight < 1:
+            before = " ".join(words[: analysis.roles[0].start])
+            if _DEFINE_BEFORE.match(before):
+                return "define"
+        if text.startswith(_OWNER_WORDS) or any(phrase in text for phrase in _OWNER_PHRASES):
+            return "who_owns"
+        if _EPISODE_WORDS.intersection(words):
+            return "episode"
+        if analysis.roles and not analysis.terms and not analysis.foreign:
+            return "define"
+        return "topic"
+
+
+def _from_to(words: list[str], roles: list[Entity]) -> bool:
+    """'from marketing to analytics engineer': a role right after 'to'/'into', with 'from' somewhere before it."""
+    for entity in roles:
+        before = words[: entity.start]
+        while before and before[-1] in ("a", "an", "the"):
+            before = before[:-1]
+        if before and before[-1] in ("to", "into") and "from" in before:
+            return True
+    return False
+
+
+def _stems(text: str) -> str:
+    return " ".join(stem(w) for w in text.split())
+
+
+def explain(analysis: Analysis) -> list[str]:
+    """Lines describing what was recognised in a question, for ``rolecall ask --explain``."""
+    lines = [f"question:   {analysis.normalized}"]
+    if analysis.words != analysis.normalized.split():
+        lines.append(f"lexicon:    {' '.join(analysis.words)}")
+    lines.append(f"intent:     {analysis.intent}")
+    for entity in analysis.entities:
+        where = f" (episodes: {', '.join(entity.episodes)})" if entity.episodes else ""
+        lines.append(f"{entity.kind + ':':<11} '{entity.text}' -> {entity.ref} ({entity.score:.0f}){where}")
+    if analysis.timestamps:
+        lines.append(f"timestamps: {', '.join(str(t) for t in analysis.timestamps)}")
+    if analysis.terms:
+        shown = [t.word if t.term == stem(t.word) else f"{t.word}->{t.term}" for t in analysis.terms]
+        lines.append(f"topic:      {', '.join(shown)}")
+    if analysis.foreign:
+        unknown = ", ".join(analysis.foreign)
+        lines.append(f"unknown:    {unknown} (count against any answer; everyday words belong in lexicon.yaml filler)")
+    if analysis.filler:
+        lines.append(f"filler:     {', '.join(analysis.filler)}")
+    return lines

@@ -1,0 +1,276 @@
+"""Understanding questions as members ask them, on a small content set written for the test.
+
+Each test names the question shape it covers (define, compare, who owns, a guest's view, a topic, an episode, a
+career move, slang, filler, off-topic). The shipped content is exercised by tests/conversational_queries.yaml.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from content.library import Library
+from content.loader import ContentError, load_content
+
+ROLES = {
+    "data-engineer": """\
+id: data-engineer
+source: wiki/data-engineer-role
+name: Data engineer
+aliases: [de, data engineering]
+summary: Moves and stores data so that analysts and data scientists can use it.
+responsibilities: [Build and run data pipelines, Orchestration and storage]
+skills: [SQL, Python, Airflow]
+asks: [how do I become a data engineer]
+sources: [stack@4:26]
+""",
+    "data-scientist": """\
+id: data-scientist
+source: wiki/data-scientist-role
+name: Data scientist
+aliases: [ds, data science]
+summary: Frames questions, explores data and builds and evaluates models.
+responsibilities: [Model selection and evaluation, Experiments]
+skills: [Statistics, Python]
+sources: [stack@13:56]
+""",
+    "machine-learning-engineer": """\
+id: machine-learning-engineer
+source: wiki/machine-learning-engineer-role
+name: Machine learning engineer
+aliases: [mle, ml engineer]
+summary: Turns a model into software that runs in production.
+responsibilities: [Package and serve models, Make model systems observable]
+skills: [Software engineering, Docker and Kubernetes]
+sources: [production@44:23]
+""",
+}
+BOUNDARY = """\
+id: data-scientist-vs-data-engineer
+source: wiki/data-engineer-vs-data-scientist
+roles: [data-scientist, data-engineer]
+crux: Data movement versus the model cycle
+summary: The data engineer keeps data flowing; the data scientist works on it to build models.
+owns:
+  data-engineer: [Data pipelines and ingestion]
+  data-scientist: [Feature engineering and data cleaning for the model]
+handoff: Reliable data passes from the data engineer to the data scientist.
+keywords: [pipelines, features]
+sources: [stack@13:56]
+"""
+EPISODES = {
+    "production": """\
+id: production
+source: podcast_summaries/production
+title: Machine Learning in Production
+guests:
+  - name: Ben Wilson
+    affiliation: Databricks
+page_url: https://example.org/podcast/production.html
+video_url: https://www.youtube.com/watch?v=abc123
+moments:
+  - at: "44:23"
+    topic: SQL or statistics before deep learning
+    summary: Try plain SQL or statistics before reaching for deep learning.
+    keywords: [sql, statistics, deep learning, simple baseline]
+  - at: "29:06"
+    topic: Prototypes lower project risk
+    summary: Quick prototypes reduce a project's risk before the heavy build.
+    keywords: [prototype, project risk]
+""",
+    "stack": """\
+id: stack
+source: podcast_summaries/stack
+title: Big Data Engineer vs Data Scientist
+guests:
+  - name: Roksolana Diachuk
+    affiliation: PhD student, Carnegie Mellon University
+page_url: https://example.org/podcast/stack.html
+video_url: https://www.youtube.com/watch?v=def456
+moments:
+  - at: "4:26"
+    topic: ETL pipelines and storage on Kubernetes
+    summary: Pipelines, storage and Kubernetes make up the big-data engineering side.
+    keywords: [etl, storage, kubernetes, spark]
+  - at: "13:56"
+    topic: Cleaning and feature engineering sit with data science
+    summary: Data cleaning and feature engineering belong to the data scientist.
+    keywords: [feature engineering, data cleaning]
+""",
+}
+LEXICON = """\
+replace:
+  k8s: kubernetes
+  wat: what
+  b4: before
+  prod: production
+  cmu: carnegie mellon
+synonyms:
+  - [monitoring, observability, observable]
+filler: [actually, hey, lol, really, bother]
+"""
+
+
+def _write(root: Path, lexicon: str = LEXICON) -> Path:
+    for kind, files in (("roles", ROLES), ("episodes", EPISODES)):
+        (root / kind).mkdir(parents=True, exist_ok=True)
+        for name, text in files.items():
+            (root / kind / f"{name}.yaml").write_text(text, encoding="utf-8")
+    (root / "boundaries").mkdir(exist_ok=True)
+    (root / "boundaries" / "data-scientist-vs-data-engineer.yaml").write_text(BOUNDARY, encoding="utf-8")
+    (root / "lexicon.yaml").write_text(lexicon, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Library:
+    return Library.load(_write(tmp_path_factory.mktemp("small")))
+
+
+def answer(library: Library, question: str) -> tuple[str, str] | None:
+    hit = library.resolver.resolve(question).hit
+    return (hit.kind, hit.id) if hit else None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how do I become a data engineer?",
+        "what does a DE actually do all day",
+        "what is a data engineer",
+        "tell me about data engineering",
+        "data engineers",
+    ],
+)
+def test_define_a_role(small: Library, question: str) -> None:
+    assert answer(small, question) == ("role", "data-engineer")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "should I be a data scientist or a data engineer?",
+        "is a data scientist just a data engineer who models?",
+        "where does the data engineer end and the data scientist begin",
+        "ds vs de",
+        "data engineering or data science, which one?",
+    ],
+)
+def test_compare_in_odd_phrasings(small: Library, question: str) -> None:
+    assert answer(small, question) == ("boundary", "data-scientist-vs-data-engineer")
+
+
+def test_who_owns_a_task_is_the_side_that_owns_it(small: Library) -> None:
+    assert answer(small, "who owns feature engineering?") == ("role", "data-scientist")
+    assert answer(small, "whose job is data ingestion") == ("role", "data-engineer")
+
+
+def test_a_guest_by_name_surname_or_employer(small: Library) -> None:
+    expected = ("moment", "production@44:23")
+    assert answer(small, "what does Ben Wilson say about deep learning") == expected
+    assert answer(small, "wilson on deep learning") == expected
+    assert answer(small, "the Databricks guest on deep learning") == expected
+    assert answer(small, "what did the CMU researcher say about feature engineering") == ("moment", "stack@13:56")
+    assert answer(small, "ben wilson") == ("episode", "production")
+
+
+def test_a_topic_finds_the_moment(small: Library) -> None:
+    assert answer(small, "how do I reduce project risk with a prototype") == ("moment", "production@29:06")
+
+
+def test_a_career_move_answers_the_role_wanted(small: Library) -> None:
+    assert answer(small, "I'm an ML engineer, could I move into data engineering?") == ("role", "data-engineer")
+
+
+def test_slang_and_chat_spelling_go_through_the_lexicon(small: Library) -> None:
+    resolution = small.resolver.resolve("k8s in prod for etl", explain_it=True)
+    assert resolution.hit is not None and resolution.hit.id == "stack@4:26"
+    assert any("kubernetes in production" in line for line in resolution.trace)
+    assert answer(small, "wat does a de do b4 prod") == ("role", "data-engineer")
+
+
+def test_typos_in_names_and_topics(small: Library) -> None:
+    assert answer(small, "what does a data enginer do") == ("role", "data-engineer")
+    assert answer(small, "featur engineering") is not None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "best laptop for machine learning",
+        "data engineer salary in Berlin",
+        "fix CrashLoopBackOff",
+        "who won the world cup",
+        "how to cook pasta",
+    ],
+)
+def test_off_topic_near_misses_get_no_match(small: Library, question: str) -> None:
+    assert small.resolver.resolve(question).hit is None
+
+
+FILLER_WORDS = ["actually", "hey", "lol", "really", "bother", "please", "so"]
+FILLER = st.lists(st.sampled_from(FILLER_WORDS), min_size=1, max_size=4)
+QUESTIONS = [
+    "who owns feature engineering",
+    "what does Ben Wilson say about deep learning",
+    "ds vs de",
+    "how do I become a data engineer",
+    "prototypes and project risk",
+]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(QUESTIONS), FILLER, st.booleans())
+def test_filler_never_changes_an_answer_or_lowers_its_score(
+    small: Library, question: str, filler: list[str], in_front: bool
+) -> None:
+    plain = small.resolver.resolve(question).hit
+    padded_question = f"{' '.join(filler)} {question}" if in_front else f"{question} {' '.join(filler)}"
+    padded = small.resolver.resolve(padded_question).hit
+    assert plain is not None and padded is not None
+    assert (padded.kind, padded.id) == (plain.kind, plain.id)
+    assert padded.score >= plain.score
+
+
+def test_explain_says_what_was_recognised_and_why(small: Library) -> None:
+    trace = small.resolver.resolve("who owns feature engineering, lol", explain_it=True).trace
+    text = "\n".join(trace)
+    assert "intent:     who_owns" in text
+    assert "topic:      feature, engineering" in text
+    assert "filler:     lol" in text
+    assert "decision:" in text
+    unknown = "\n".join(small.resolver.resolve("data engineer salary in Berlin", explain_it=True).trace)
+    assert "unknown:    salary, berlin" in unknown
+    assert "decision:" in unknown
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "line", "message"),
+    [
+        ("replace:\n  de: data engineering\n", 2, "'de' would shadow role 'data-engineer'"),
+        ("replace:\n  k8s: kube\n  kube: kubernetes\n", 2, "contains 'kube', itself replaced"),
+        ("replace:\n  a: b\n  b: a\n", 2, "a cycle never ends"),
+        ("synonyms:\n  - [monitoring]\n", 2, "at least two words"),
+        ("synonyms:\n  - [monitoring, observability]\n  - [observability, logs]\n", 3, "already in synonym group 1"),
+        ("filler: [mle]\n", 1, "'mle' is a name of role 'machine-learning-engineer'"),
+        ("replace: {}\nstopwords: [a]\n", 2, "unknown field 'stopwords'"),
+    ],
+)
+def test_lexicon_mistakes_are_reported_with_file_and_line(
+    tmp_path: Path, lexicon: str, line: int, message: str
+) -> None:
+    root = _write(tmp_path / "content", lexicon)
+    with pytest.raises(ContentError) as caught:
+        load_content(root)
+    problems = [str(p) for p in caught.value.problems]
+    assert any(p.startswith(f"{root / 'lexicon.yaml'}:{line}:") and message in p for p in problems), problems
+
+
+def test_content_without_a_lexicon_still_understands(tmp_path: Path) -> None:
+    root = _write(tmp_path / "content")
+    (root / "lexicon.yaml").unlink()
+    library = Library.load(root)
+    assert answer(library, "how do I become a data engineer") == ("role", "data-engineer")
