@@ -95,7 +95,8 @@ class Runtime:
             self.web.router.add_get("/readyz", self._readyz)
             self.web.router.add_get("/metrics", self._metrics)
             if self.bolt is not None and mode == "http":
-                slack_routes(self.web, self.bolt)
+                assert slack.signing_secret is not None  # check() requires it for HTTP mode
+                slack_routes(self.web, self.bolt, slack.signing_secret.get_secret_value())
             # On stop: stop listening, then give in-flight requests up to 8 s (the process exits within 10 s).
             self._runner = web.AppRunner(self.web, access_log=None, shutdown_timeout=8.0)
             await self._runner.setup()
