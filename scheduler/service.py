@@ -17,10 +17,13 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from content.schema import Moment
 from handlers import Handlers
+from handlers.admin import unreachable
 from handlers.reply import Reply, Section
-from handlers.tip import tip_reply
+from handlers.tip import pick_for_week, tip_reply
 from scheduler.store import Choice, Delivery, Store
 from scheduler.timing import Period, Schedule
 
@@ -109,6 +112,7 @@ class TipService:
         self.lease = lease
         self.owner = owner or owner_id()
         self._first_seen: dict[str, datetime] = {}
+        self._known: dict[str, str] = {}  # period label -> moment key, as last read from the store
         self._tasks: set[asyncio.Task] = set()
 
     # -- choosing ------------------------------------------------------------------------------------------
@@ -124,11 +128,13 @@ class TipService:
         for _ in range(3):
             choice = self.store.choose(period.label, self.order(), self.clock())
             if choice.moment_key in moments:
+                self._known[period.label] = choice.moment_key
                 return moments[choice.moment_key], choice
             # The stored moment was removed from the content: choose again unless it already went out somewhere.
             if any(d.state == "sent" for d in self.store.deliveries(period.label)):
                 break
             self.store.replace_choice(period.label)
+            self._known.pop(period.label, None)
         raise LookupError(f"the tip for {period.label} ({choice.moment_key}) is no longer in the content")
 
     def reply_for(self, period: Period) -> Reply:
@@ -136,8 +142,27 @@ class TipService:
         return tip_reply(self.handlers.library, moment, period.label)
 
     def tip_reply(self) -> Reply:
-        """This period's tip (TipDesk)."""
-        return self.reply_for(self.schedule.period(self.clock()))
+        """This period's tip (TipDesk), for members: from memory, so it never waits on the database.
+
+        The stored choice is remembered per period and refreshed by every sweep (and by local skips and pins), so
+        a choice changed on another replica shows here within one sweep. Before anything is remembered it is read
+        once; if the database is down then, members get the content's own stable pick for the week.
+        """
+        period = self.schedule.period(self.clock())
+        key = self._known.get(period.label)
+        moments = self.handlers.library.content.moments
+        if key in moments:
+            return tip_reply(self.handlers.library, moments[key], period.label)
+        try:
+            return self.reply_for(period)
+        except SQLAlchemyError:
+            return tip_reply(self.handlers.library, pick_for_week(self.handlers.library, period.start), period.label)
+
+    def refresh(self) -> None:
+        """Remember the current period's stored choice (sweeps call this; it reads the database)."""
+        period = self.schedule.period(self.clock())
+        self._known.pop(period.label, None)
+        self.tip_for(period)
 
     def upcoming(self, now: datetime) -> Period:
         """The period whose tip goes out next: this one until it has been delivered anywhere, then the next."""
@@ -251,7 +276,13 @@ class TipService:
     # -- moderators (TipDesk) ------------------------------------------------------------------------------
 
     def admin_tip(self, args: str) -> Reply:
-        """'preview', 'post-now', 'skip' or 'pin <moment>'."""
+        """'preview', 'post-now', 'skip' or 'pin <moment>'; one line when the database is unreachable."""
+        try:
+            return self._admin_tip(args)
+        except SQLAlchemyError:
+            return unreachable()
+
+    def _admin_tip(self, args: str) -> Reply:
         verb, _, rest = args.strip().partition(" ")
         verb = verb.lower()
         now = self.clock()
@@ -261,6 +292,7 @@ class TipService:
             period = self.upcoming(now)
             _, choice = self.tip_for(period)
             self.store.skip(choice, now)
+            self._known.pop(period.label, None)
             moment, _ = self.tip_for(period)
             return Reply(
                 "admin",
@@ -276,6 +308,7 @@ class TipService:
             self.store.pin(hit.id, now)
             if not self.store.deliveries(period.label):
                 self.store.replace_choice(period.label)  # nothing delivered yet: the pin takes this period
+                self._known.pop(period.label, None)
             return Reply("admin", f"Pinned {hit.id}", (Section(text=f"It goes out as the next tip: {hit.label}."),))
         if verb in ("", "preview"):
             period = self.upcoming(now)
@@ -301,6 +334,12 @@ class TipService:
 
     def admin_status(self) -> Reply:
         """Next slot per destination, and the latest deliveries with their state (TipDesk)."""
+        try:
+            return self._admin_status()
+        except SQLAlchemyError:
+            return unreachable()
+
+    def _admin_status(self) -> Reply:
         now = self.clock()
         period = self.schedule.period(now)
         slot = self.schedule.next_slot(now)
