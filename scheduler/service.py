@@ -2,8 +2,8 @@
 
 Delivery protocol per (destination, period): claim a ledger row (a primary key, so one claimer wins), send, then
 mark it sent with the platform's message id or failed with the error. A crash after the claim leaves a 'claimed'
-row that recovery re-sends; only a crash after the platform accepted a post and before the ledger recorded it can
-post twice (README: "The weekly tip").
+row that recovery re-sends, after looking in the channel's history for the marked post (a crash after the platform
+accepted it and before the ledger recorded it); found, it is recorded as sent instead (README: "The weekly tip").
 """
 
 from __future__ import annotations
@@ -35,9 +35,19 @@ DEFAULT_LEASE = timedelta(minutes=3)  # longer than all attempts of one send tog
 
 
 class Poster(Protocol):
-    """What an adapter offers the scheduler: post a neutral reply to a channel, return the message id."""
+    """What an adapter offers the scheduler: post a neutral reply to a channel, return the message id.
 
-    async def post(self, channel: str, reply: Reply) -> str: ...
+    ``week`` and ``destination`` identify a tip: the poster marks the message with them (Slack message metadata,
+    a Discord nonce and embed footer) so that ``find`` (optional) can look for it in the channel's history.
+    """
+
+    async def post(
+        self, channel: str, reply: Reply, week: str | None = None, destination: str | None = None
+    ) -> str: ...
+
+
+class HistoryUnavailable(Exception):
+    """A poster could not read a channel's history; the message names the scope or permission it needs."""
 
 
 def owner_id() -> str:
@@ -112,7 +122,8 @@ class TipService:
         self.lease = lease
         self.owner = owner or owner_id()
         self._first_seen: dict[str, datetime] = {}
-        self._known: dict[str, str] = {}  # period label -> moment key, as last read from the store
+        self._known: dict[str, str] = {}
+        self._history_warned: set[str] = set()  # period label -> moment key, as last read from the store
         self._tasks: set[asyncio.Task] = set()
 
     # -- choosing ------------------------------------------------------------------------------------------
@@ -201,7 +212,7 @@ class TipService:
                 dead_owner=row.owner if dead else None,
             ):
                 log.warning("recovering %s for %s, claimed by %s", row.period, row.destination, row.owner)
-                jobs.append(self._send(row.destination, self.schedule.period_of(row.period)))
+                jobs.append(self._send(row.destination, self.schedule.period_of(row.period), recovering=True))
         current = self.schedule.period(now)
         for destination in self.destinations:
             first_seen = self._registered(destination, now)
@@ -221,8 +232,25 @@ class TipService:
                     break
         return list(await asyncio.gather(*jobs))
 
-    async def _send(self, destination: str, period: Period) -> tuple[str, str, str]:
-        """Send a claimed delivery with retries; one destination's failures never delay another's (gathered)."""
+    async def _find(self, poster: Poster, channel: str, week: str, destination: str) -> str | None:
+        """The id of this week's tip already in the channel, or None (also when history cannot be read)."""
+        find = getattr(poster, "find", None)
+        if find is None:
+            return None
+        try:
+            return await find(channel, week, destination)
+        except HistoryUnavailable as exc:
+            if destination not in self._history_warned:  # one warning per destination, not one per sweep
+                self._history_warned.add(destination)
+                log.warning("%s; re-sending the tip to %s may post it twice", exc, destination)
+            return None
+
+    async def _send(self, destination: str, period: Period, recovering: bool = False) -> tuple[str, str, str]:
+        """Send a claimed delivery with retries; one destination's failures never delay another's (gathered).
+
+        ``recovering``: the claim was taken over from a process that died or whose lease ran out, so the
+        channel's history is checked for the tip before posting it again.
+        """
         platform, _, channel = destination.partition(":")
         poster = self.posters.get(platform)
         if poster is None:
@@ -233,9 +261,18 @@ class TipService:
             return self._failed(destination, period, str(exc))
         error = ""
         for attempt in range(len(self.retry_delays) + 1):
+            if recovering or attempt > 0:
+                # A crashed process, or a failed attempt, may have had its post accepted all the same: look first.
+                found = await self._find(poster, channel, period.label, destination)
+                if found is not None:
+                    self.store.finish(destination, period.label, self.owner, self.clock(), message_id=found)
+                    log.warning(
+                        "tip %s was already in %s as %s: recorded, not posted again", period.label, destination, found
+                    )
+                    return destination, period.label, "sent"
             self.store.attempt(destination, period.label, self.clock())
             try:
-                message_id = await poster.post(channel, reply)
+                message_id = await poster.post(channel, reply, week=period.label, destination=destination)
             except Exception as exc:  # platform errors vary; each is recorded, none crashes the scheduler
                 error = describe(exc)
                 if attempt == len(self.retry_delays):
