@@ -8,9 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, InfoMetricFamily, Metric
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
+from bot.journal import Journal
 from content.library import Library
 from handlers.asker import Asker
 from handlers.reply import Reply
@@ -23,21 +25,34 @@ LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0
 class _State:
     """Read at scrape time, so the figures are never stale: content version and deliveries by state."""
 
-    def __init__(self, library: Callable[[], Library], store: Store | None) -> None:
+    def __init__(self, library: Callable[[], Library], store: Store | None, journal: Journal | None) -> None:
         self.library = library
         self.store = store
+        self.journal = journal
 
     def collect(self) -> Iterator[Metric]:
         content = self.library().content
         info = InfoMetricFamily("rolecall_content", "The content being served")
         info.add_metric([], {"version": content.version, "moments": str(len(content.moments))})
         yield info
+        if self.journal is not None:
+            dropped = CounterMetricFamily(
+                "rolecall_query_log_dropped", "Query log and reload rows dropped: the database was down too long"
+            )
+            dropped.add_metric([], self.journal.dropped)
+            yield dropped
+            pending = GaugeMetricFamily("rolecall_query_log_pending", "Query log and reload rows not yet written")
+            pending.add_metric([], self.journal.pending)
+            yield pending
         if self.store is not None:
             gauge = GaugeMetricFamily("rolecall_tip_deliveries", "Weekly tip deliveries by state", labels=["state"])
-            with self.store.engine.connect() as conn:
-                rows = conn.execute(
-                    select(deliveries_table.c.state, func.count()).group_by(deliveries_table.c.state)
-                ).all()
+            try:
+                with self.store.engine.connect() as conn:
+                    rows = conn.execute(
+                        select(deliveries_table.c.state, func.count()).group_by(deliveries_table.c.state)
+                    ).all()
+            except SQLAlchemyError:  # the database is down: the other metrics still matter most now
+                return
             for state in ("claimed", "sent", "failed", "missed"):
                 gauge.add_metric([state], dict(rows).get(state, 0))
             yield gauge
@@ -46,7 +61,9 @@ class _State:
 class Metrics:
     """An observer for Handlers, and the /metrics body."""
 
-    def __init__(self, library: Callable[[], Library], store: Store | None = None) -> None:
+    def __init__(
+        self, library: Callable[[], Library], store: Store | None = None, journal: Journal | None = None
+    ) -> None:
         self.registry = CollectorRegistry()
         self.commands = Counter(
             "rolecall_commands", "Member commands answered", ["platform", "kind"], registry=self.registry
@@ -58,7 +75,7 @@ class Metrics:
             buckets=LATENCY_BUCKETS,
             registry=self.registry,
         )
-        self.registry.register(_State(library, store))  # type: ignore[arg-type]
+        self.registry.register(_State(library, store, journal))  # type: ignore[arg-type]
 
     def __call__(self, asker: Asker, _text: str, reply: Reply, seconds: float) -> None:
         self.commands.labels(asker.platform, reply.kind).inc()

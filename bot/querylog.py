@@ -10,9 +10,12 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import delete, or_, select
+from sqlalchemy.exc import SQLAlchemyError
 
+from bot.journal import Journal
 from content.text import normalize, preview
+from handlers.admin import unreachable
 from handlers.asker import Asker
 from handlers.reply import Reply, Section
 from scheduler.store import Store, queries_table
@@ -36,29 +39,34 @@ class Miss:
 class QueryLog:
     """An observer for Handlers (records every member query) and handlers.desks.MissDesk."""
 
-    def __init__(self, store: Store, retention_days: int = DEFAULT_RETENTION_DAYS) -> None:
+    def __init__(
+        self, store: Store, retention_days: int = DEFAULT_RETENTION_DAYS, journal: Journal | None = None
+    ) -> None:
         self.store = store
         self.retention = timedelta(days=retention_days)
+        # Rows go through the journal: queued in memory now, written in batches off the request path.
+        self.journal = journal or Journal(store)
 
     def __call__(self, asker: Asker, text: str, reply: Reply, seconds: float) -> None:
         if reply.kind in _NOT_LOGGED:
             return
-        with self.store.engine.begin() as conn:
-            conn.execute(
-                insert(queries_table).values(
-                    at=datetime.now(UTC).replace(tzinfo=None),
-                    platform=asker.platform[:20],
-                    kind=reply.kind,
-                    ref=reply.ref,
-                    score=reply.score,
-                    latency_ms=round(seconds * 1000, 3),
-                    query=preview(text, MAX_QUERY_CHARS),
-                )
-            )
+        self.journal.add(
+            queries_table,
+            {
+                "at": datetime.now(UTC).replace(tzinfo=None),
+                "platform": asker.platform[:20],
+                "kind": reply.kind,
+                "ref": reply.ref,
+                "score": reply.score,
+                "latency_ms": round(seconds * 1000, 3),
+                "query": preview(text, MAX_QUERY_CHARS),
+            },
+        )
 
     def purge(self, now: datetime | None = None) -> int:
         """Delete rows older than the retention period; returns how many."""
         cutoff = ((now or datetime.now(UTC)) - self.retention).astimezone(UTC).replace(tzinfo=None)
+        self.journal.flush()
         with self.store.engine.begin() as conn:
             return conn.execute(delete(queries_table).where(queries_table.c.at < cutoff)).rowcount
 
@@ -66,6 +74,7 @@ class QueryLog:
         """The most frequent no-match or low-confidence queries of the last ``days`` days, grouped by wording."""
         since = ((now or datetime.now(UTC)) - timedelta(days=days)).astimezone(UTC).replace(tzinfo=None)
         q = queries_table.c
+        self.journal.flush()  # what is still queued counts too
         query = select(q.query, q.kind, q.ref).where(
             q.at >= since, or_(q.kind == "no_match", (q.score.is_not(None) & (q.score < LOW_CONFIDENCE)))
         )
@@ -81,7 +90,10 @@ class QueryLog:
 
     def misses_reply(self, days: int, limit: int) -> Reply:
         """The misses report for `admin misses`."""
-        found = self.misses(days, limit)
+        try:
+            found = self.misses(days, limit)
+        except SQLAlchemyError:
+            return unreachable()
         items = tuple(
             f"{m.count}× “{m.query}”: " + ("no match" if m.kind == "no_match" else f"weak match {m.best}")
             for m in found
@@ -90,5 +102,7 @@ class QueryLog:
         return Reply("admin", "Content backlog", (Section(text=text, items=items or ("none: nothing missed",)),))
 
     def count(self) -> int:
+        """Rows in the query log (queued rows are written first)."""
+        self.journal.flush()
         with self.store.engine.connect() as conn:
             return len(conn.execute(select(queries_table.c.id)).all())

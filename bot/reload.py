@@ -10,8 +10,9 @@ import logging
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
+from bot.journal import Journal
 from content.library import Library
 from content.loader import DEFAULT_CONTENT_DIR, ContentError
 from handlers.reply import Reply, Section
@@ -21,6 +22,11 @@ log = logging.getLogger("rolecall.content")
 
 MAX_LISTED_PROBLEMS = 20  # a reply lists this many; the rest are counted
 WATCH_EVERY_SECONDS = 2.0
+
+
+def _origin(who: str) -> str:
+    """'slack:U123' -> 'slack': enough for a log line, without the moderator's user id."""
+    return who.partition(":")[0]
 
 
 class LibraryHolder:
@@ -36,10 +42,14 @@ class LibraryHolder:
 class ContentReloader:
     """Reloads ``root`` into ``holder``; implements handlers.desks.ReloadDesk."""
 
-    def __init__(self, holder: LibraryHolder, root: Path | None, store: Store | None = None) -> None:
+    def __init__(
+        self, holder: LibraryHolder, root: Path | None, store: Store | None = None, journal: Journal | None = None
+    ) -> None:
         self.holder = holder
         self.root = root or DEFAULT_CONTENT_DIR
         self.store = store
+        # Records go through the journal, so a reload works (and is recorded later) while the database is down.
+        self.journal = journal or (Journal(store) if store is not None else None)
 
     def reload(self, who: str) -> Reply:
         """Load, validate and index the content again; swap it in only if it is valid."""
@@ -49,7 +59,10 @@ class ContentReloader:
         except ContentError as exc:
             problems = [str(p) for p in exc.problems]
             self._record(who, None, "invalid", "\n".join(problems))
-            log.warning("content reload by %s rejected: %d problem(s); still serving %s", who, len(problems), old)
+            # The platform only: who exactly is in content_reloads, and user ids stay out of the logs.
+            log.warning(
+                "content reload (%s) rejected: %d problem(s); still serving %s", _origin(who), len(problems), old
+            )
             shown = problems[:MAX_LISTED_PROBLEMS]
             if len(problems) > len(shown):
                 shown.append(f"... and {len(problems) - len(shown)} more")
@@ -61,27 +74,28 @@ class ContentReloader:
             return Reply("admin", "Content unchanged", (Section(text=f"Version {new}: nothing to reload."),))
         self.holder.current = library
         self._record(who, new, "ok", library.content.summary())
-        log.info("content reloaded by %s: %s -> %s", who, old, new)
+        log.info("content reloaded (%s): %s -> %s", _origin(who), old, new)
         return Reply("admin", "Content reloaded", (Section(text=f"Now serving {library.content.summary()}."),))
 
     def _record(self, who: str, version: str | None, result: str, detail: str | None) -> None:
-        if self.store is None:
+        if self.journal is None:
             return
-        with self.store.engine.begin() as conn:
-            conn.execute(
-                insert(reloads_table).values(
-                    at=datetime.now(UTC).replace(tzinfo=None),
-                    who=who[:200],
-                    version=version,
-                    result=result,
-                    detail=(detail or "")[:2000],
-                )
-            )
+        self.journal.add(
+            reloads_table,
+            {
+                "at": datetime.now(UTC).replace(tzinfo=None),
+                "who": who[:200],
+                "version": version,
+                "result": result,
+                "detail": (detail or "")[:2000],
+            },
+        )
 
     def history(self) -> list[tuple[str, str | None, str]]:
         """(who, version, result) of every recorded reload, oldest first."""
-        if self.store is None:
+        if self.store is None or self.journal is None:
             return []
+        self.journal.flush()
         with self.store.engine.connect() as conn:
             rows = conn.execute(select(reloads_table).order_by(reloads_table.c.id)).all()
         return [(r.who, r.version, r.result) for r in rows]

@@ -64,6 +64,8 @@ class RunOptions:
     port: int | None = None
     tips: bool = True  # run the weekly tip scheduler
     command_log: bool = True  # one log line per command (off for the interactive console, where it would interleave)
+    query_log_bound: int = 10_000  # query log and reload rows kept in memory while the database is down
+    flush_every: float = 0.5  # seconds between the journal's batched writes
 
 
 class Runtime:
@@ -76,6 +78,7 @@ class Runtime:
         self.holder = holder  # a LibraryHolder makes `admin reload` and CONTENT_WATCH possible
         self.metrics = None
         self.query_log = None
+        self.journal = None
         self._background: list[asyncio.Task] = []
         self.ready = False
         self.web: web.Application | None = None
@@ -142,7 +145,8 @@ class Runtime:
             self.web.router.add_get("/readyz", self._readyz)
             self.web.router.add_get("/metrics", self._metrics)
             if self.bolt is not None and mode == "http":
-                slack_routes(self.web, self.bolt)
+                assert slack.signing_secret is not None  # check() requires it for HTTP mode
+                slack_routes(self.web, self.bolt, slack.signing_secret.get_secret_value())
             # On stop: stop listening, then give in-flight requests up to 8 s (the process exits within 10 s).
             self._runner = web.AppRunner(self.web, access_log=None, shutdown_timeout=8.0)
             await self._runner.setup()
@@ -214,20 +218,24 @@ class Runtime:
 
     def _start_operations(self) -> None:
         """Query log, metrics, the per-command log line, reload and its watcher: observers of the handlers."""
+        from bot.journal import Journal
         from bot.logs import command_line
         from bot.metrics import Metrics
         from bot.querylog import QueryLog
         from bot.reload import ContentReloader
 
-        self.query_log = QueryLog(self.store, self.settings.query_log_days)
-        self.metrics = Metrics(lambda: self.handlers.library, self.store)
+        # Commands only queue their log rows; the journal writes them off the request path.
+        self.journal = Journal(self.store, self.options.query_log_bound)  # type: ignore[arg-type]
+        self._background.append(asyncio.create_task(self.journal.run(self.options.flush_every)))
+        self.query_log = QueryLog(self.store, self.settings.query_log_days, self.journal)  # type: ignore[arg-type]
+        self.metrics = Metrics(lambda: self.handlers.library, self.store, self.journal)
         self.handlers.observers += [self.query_log, self.metrics]
         if self.options.command_log:
             self.handlers.observers.append(command_line)
         self.handlers.misses = self.query_log
         self._background.append(asyncio.create_task(self._purge_query_log()))
         if self.holder is not None:
-            reloader = ContentReloader(self.holder, self.settings.content_dir, self.store)
+            reloader = ContentReloader(self.holder, self.settings.content_dir, self.store, self.journal)
             self.handlers.reloader = reloader
             if self.settings.content_watch:
                 self._background.append(asyncio.create_task(reloader.watch()))
@@ -235,21 +243,24 @@ class Runtime:
     async def _purge_query_log(self) -> None:
         while True:
             try:
-                removed = self.query_log.purge()  # type: ignore[union-attr]
+                removed = await asyncio.to_thread(self.query_log.purge)  # type: ignore[union-attr]
                 if removed:
                     log.info("query log: removed %d entries past retention", removed)
             except Exception:  # a database blip: try again next time
                 log.exception("query log purge failed")
             await asyncio.sleep(6 * 3600)
 
-    def readiness(self) -> dict[str, bool]:
-        """What /readyz reports: content loaded, store reachable, every configured adapter connected."""
-        checks = {"content": self.handlers.library is not None}
+    def readiness(self) -> dict[str, bool | str]:
+        """What /readyz reports: content loaded, store 'ok' or 'degraded', every configured adapter connected.
+
+        Blocking (it pings the database): call it from a worker thread.
+        """
+        checks: dict[str, bool | str] = {"content": self.handlers.library is not None}
         try:
             self.store.ping()  # type: ignore[union-attr]
-            checks["store"] = True
+            checks["store"] = "ok"
         except Exception:
-            checks["store"] = False
+            checks["store"] = "degraded"
         if self.bolt is not None:
             socket = self._socket_handler
             checks["slack"] = socket is None or bool(socket.client.is_connected())
@@ -258,14 +269,16 @@ class Runtime:
         return checks
 
     async def _readyz(self, _request: web.Request) -> web.Response:
-        checks = self.readiness()
-        ok = self.ready and all(checks.values())
+        checks = await asyncio.to_thread(self.readiness)
+        # A degraded store does not make the process unready: members' answers never need it (README, Operations).
+        ok = self.ready and all(value for key, value in checks.items() if key != "store")
         return web.json_response({"ok": ok, **checks}, status=200 if ok else 503)
 
     async def _metrics(self, _request: web.Request) -> web.Response:
         from bot.metrics import CONTENT_TYPE
 
-        body = self.metrics.render() if self.metrics is not None else b""
+        # In a worker thread: the tip gauge reads the database, which must never stall the event loop.
+        body = await asyncio.to_thread(self.metrics.render) if self.metrics is not None else b""
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
 
     async def _start_discord(self) -> None:
@@ -311,6 +324,12 @@ class Runtime:
                 await self._socket_handler.close_async()
         if self._runner is not None:
             await self._runner.cleanup()
+        if self.journal is not None and self.journal.pending:
+            # The rows still queued: written if the database answers within a few seconds, else lost (and logged).
+            try:
+                await asyncio.wait_for(asyncio.to_thread(self.journal.flush), timeout=5)
+            except Exception as exc:
+                log.warning("%d query log rows not written at shutdown (%s)", self.journal.pending, type(exc).__name__)
         if self.store is not None:
             self.store.close()
 

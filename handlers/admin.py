@@ -13,6 +13,11 @@ from handlers.reply import Reply, Section
 REFUSAL = Reply("refused", "Only moderators can use admin commands", (Section(text="Ask a moderator for help."),))
 
 
+def unreachable() -> Reply:
+    """What an admin command that needs the database answers while it is down: one line."""
+    return Reply("admin", "The database is unreachable; try again when it is back.")
+
+
 def _not_running(what: str) -> Reply:
     return Reply("admin", f"{what} is not running here", (Section(text="Start the bot with `rolecall run`."),))
 

@@ -17,7 +17,8 @@ class ConsolePoster:
     def __init__(self, out: TextIO | None = None) -> None:
         self._out = out
 
-    async def post(self, channel: str, reply: Reply) -> str:
+    async def post(self, channel: str, reply: Reply, week: str | None = None, destination: str | None = None) -> str:
+        """Print the tip (a terminal has no history to mark or search)."""
         out = self._out or sys.stdout
         out.write(f"\n[weekly tip]\n{reply.plain_text()}\n\n")
         out.flush()

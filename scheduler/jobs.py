@@ -57,6 +57,7 @@ class TipScheduler:
     async def _sweep(self) -> None:
         try:
             await self.service.sweep()
+            self.service.refresh()  # members' `tip` answers from memory; this keeps it current
         except Exception:  # a database blip must not kill the scheduler; the next sweep tries again
             log.exception("tip sweep failed")
 

@@ -2,8 +2,8 @@
 
 Delivery protocol per (destination, period): claim a ledger row (a primary key, so one claimer wins), send, then
 mark it sent with the platform's message id or failed with the error. A crash after the claim leaves a 'claimed'
-row that recovery re-sends; only a crash after the platform accepted a post and before the ledger recorded it can
-post twice (README: "The weekly tip").
+row that recovery re-sends, after looking in the channel's history for the marked post (a crash after the platform
+accepted it and before the ledger recorded it); found, it is recorded as sent instead (README: "The weekly tip").
 """
 
 from __future__ import annotations
@@ -17,10 +17,13 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from content.schema import Moment
 from handlers import Handlers
+from handlers.admin import unreachable
 from handlers.reply import Reply, Section
-from handlers.tip import tip_reply
+from handlers.tip import pick_for_week, tip_reply
 from scheduler.store import Choice, Delivery, Store
 from scheduler.timing import Period, Schedule
 
@@ -32,9 +35,19 @@ DEFAULT_LEASE = timedelta(minutes=3)  # longer than all attempts of one send tog
 
 
 class Poster(Protocol):
-    """What an adapter offers the scheduler: post a neutral reply to a channel, return the message id."""
+    """What an adapter offers the scheduler: post a neutral reply to a channel, return the message id.
 
-    async def post(self, channel: str, reply: Reply) -> str: ...
+    ``week`` and ``destination`` identify a tip: the poster marks the message with them (Slack message metadata,
+    a Discord nonce and embed footer) so that ``find`` (optional) can look for it in the channel's history.
+    """
+
+    async def post(
+        self, channel: str, reply: Reply, week: str | None = None, destination: str | None = None
+    ) -> str: ...
+
+
+class HistoryUnavailable(Exception):
+    """A poster could not read a channel's history; the message names the scope or permission it needs."""
 
 
 def owner_id() -> str:
@@ -109,6 +122,8 @@ class TipService:
         self.lease = lease
         self.owner = owner or owner_id()
         self._first_seen: dict[str, datetime] = {}
+        self._known: dict[str, str] = {}
+        self._history_warned: set[str] = set()  # period label -> moment key, as last read from the store
         self._tasks: set[asyncio.Task] = set()
 
     # -- choosing ------------------------------------------------------------------------------------------
@@ -124,11 +139,13 @@ class TipService:
         for _ in range(3):
             choice = self.store.choose(period.label, self.order(), self.clock())
             if choice.moment_key in moments:
+                self._known[period.label] = choice.moment_key
                 return moments[choice.moment_key], choice
             # The stored moment was removed from the content: choose again unless it already went out somewhere.
             if any(d.state == "sent" for d in self.store.deliveries(period.label)):
                 break
             self.store.replace_choice(period.label)
+            self._known.pop(period.label, None)
         raise LookupError(f"the tip for {period.label} ({choice.moment_key}) is no longer in the content")
 
     def reply_for(self, period: Period) -> Reply:
@@ -136,8 +153,27 @@ class TipService:
         return tip_reply(self.handlers.library, moment, period.label)
 
     def tip_reply(self) -> Reply:
-        """This period's tip (TipDesk)."""
-        return self.reply_for(self.schedule.period(self.clock()))
+        """This period's tip (TipDesk), for members: from memory, so it never waits on the database.
+
+        The stored choice is remembered per period and refreshed by every sweep (and by local skips and pins), so
+        a choice changed on another replica shows here within one sweep. Before anything is remembered it is read
+        once; if the database is down then, members get the content's own stable pick for the week.
+        """
+        period = self.schedule.period(self.clock())
+        key = self._known.get(period.label)
+        moments = self.handlers.library.content.moments
+        if key in moments:
+            return tip_reply(self.handlers.library, moments[key], period.label)
+        try:
+            return self.reply_for(period)
+        except SQLAlchemyError:
+            return tip_reply(self.handlers.library, pick_for_week(self.handlers.library, period.start), period.label)
+
+    def refresh(self) -> None:
+        """Remember the current period's stored choice (sweeps call this; it reads the database)."""
+        period = self.schedule.period(self.clock())
+        self._known.pop(period.label, None)
+        self.tip_for(period)
 
     def upcoming(self, now: datetime) -> Period:
         """The period whose tip goes out next: this one until it has been delivered anywhere, then the next."""
@@ -176,7 +212,7 @@ class TipService:
                 dead_owner=row.owner if dead else None,
             ):
                 log.warning("recovering %s for %s, claimed by %s", row.period, row.destination, row.owner)
-                jobs.append(self._send(row.destination, self.schedule.period_of(row.period)))
+                jobs.append(self._send(row.destination, self.schedule.period_of(row.period), recovering=True))
         current = self.schedule.period(now)
         for destination in self.destinations:
             first_seen = self._registered(destination, now)
@@ -196,8 +232,25 @@ class TipService:
                     break
         return list(await asyncio.gather(*jobs))
 
-    async def _send(self, destination: str, period: Period) -> tuple[str, str, str]:
-        """Send a claimed delivery with retries; one destination's failures never delay another's (gathered)."""
+    async def _find(self, poster: Poster, channel: str, week: str, destination: str) -> str | None:
+        """The id of this week's tip already in the channel, or None (also when history cannot be read)."""
+        find = getattr(poster, "find", None)
+        if find is None:
+            return None
+        try:
+            return await find(channel, week, destination)
+        except HistoryUnavailable as exc:
+            if destination not in self._history_warned:  # one warning per destination, not one per sweep
+                self._history_warned.add(destination)
+                log.warning("%s; re-sending the tip to %s may post it twice", exc, destination)
+            return None
+
+    async def _send(self, destination: str, period: Period, recovering: bool = False) -> tuple[str, str, str]:
+        """Send a claimed delivery with retries; one destination's failures never delay another's (gathered).
+
+        ``recovering``: the claim was taken over from a process that died or whose lease ran out, so the
+        channel's history is checked for the tip before posting it again.
+        """
         platform, _, channel = destination.partition(":")
         poster = self.posters.get(platform)
         if poster is None:
@@ -208,9 +261,18 @@ class TipService:
             return self._failed(destination, period, str(exc))
         error = ""
         for attempt in range(len(self.retry_delays) + 1):
+            if recovering or attempt > 0:
+                # A crashed process, or a failed attempt, may have had its post accepted all the same: look first.
+                found = await self._find(poster, channel, period.label, destination)
+                if found is not None:
+                    self.store.finish(destination, period.label, self.owner, self.clock(), message_id=found)
+                    log.warning(
+                        "tip %s was already in %s as %s: recorded, not posted again", period.label, destination, found
+                    )
+                    return destination, period.label, "sent"
             self.store.attempt(destination, period.label, self.clock())
             try:
-                message_id = await poster.post(channel, reply)
+                message_id = await poster.post(channel, reply, week=period.label, destination=destination)
             except Exception as exc:  # platform errors vary; each is recorded, none crashes the scheduler
                 error = describe(exc)
                 if attempt == len(self.retry_delays):
@@ -251,7 +313,13 @@ class TipService:
     # -- moderators (TipDesk) ------------------------------------------------------------------------------
 
     def admin_tip(self, args: str) -> Reply:
-        """'preview', 'post-now', 'skip' or 'pin <moment>'."""
+        """'preview', 'post-now', 'skip' or 'pin <moment>'; one line when the database is unreachable."""
+        try:
+            return self._admin_tip(args)
+        except SQLAlchemyError:
+            return unreachable()
+
+    def _admin_tip(self, args: str) -> Reply:
         verb, _, rest = args.strip().partition(" ")
         verb = verb.lower()
         now = self.clock()
@@ -261,6 +329,7 @@ class TipService:
             period = self.upcoming(now)
             _, choice = self.tip_for(period)
             self.store.skip(choice, now)
+            self._known.pop(period.label, None)
             moment, _ = self.tip_for(period)
             return Reply(
                 "admin",
@@ -276,6 +345,7 @@ class TipService:
             self.store.pin(hit.id, now)
             if not self.store.deliveries(period.label):
                 self.store.replace_choice(period.label)  # nothing delivered yet: the pin takes this period
+                self._known.pop(period.label, None)
             return Reply("admin", f"Pinned {hit.id}", (Section(text=f"It goes out as the next tip: {hit.label}."),))
         if verb in ("", "preview"):
             period = self.upcoming(now)
@@ -312,6 +382,12 @@ class TipService:
 
     def admin_status(self) -> Reply:
         """Next slot per destination, and the latest deliveries with their state (TipDesk)."""
+        try:
+            return self._admin_status()
+        except SQLAlchemyError:
+            return unreachable()
+
+    def _admin_status(self) -> Reply:
         now = self.clock()
         period = self.schedule.period(now)
         slot = self.schedule.next_slot(now)

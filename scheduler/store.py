@@ -113,6 +113,10 @@ destinations_table = Table(
 )
 
 
+class StoreReplaced(Exception):
+    """The SQLite file in use was deleted or replaced underneath the process."""
+
+
 def _naive(moment: datetime) -> datetime:
     """Stored as naive UTC: SQLite keeps no zone, so both engines get the same thing."""
     return moment.astimezone(UTC).replace(tzinfo=None)
@@ -138,6 +142,9 @@ def engine_for(url: str) -> Engine:
             cursor.close()
 
         return engine
+    if url.startswith("postgresql+psycopg://"):
+        # connect_timeout: an unreachable server fails a write in seconds instead of the OS's TCP timeout.
+        return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
     return create_engine(url, pool_pre_ping=True)
 
 
@@ -172,13 +179,51 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._identity = self._file_identity()
 
     @classmethod
     def open(cls, url: str) -> Store:
         """Connect and create or upgrade the schema."""
         store = cls(engine_for(url))
         store.migrate()
+        store._identity = store._file_identity()
         return store
+
+    # -- the SQLite file's identity ------------------------------------------------------------------------
+
+    def _sqlite_path(self) -> Path | None:
+        if self.engine.dialect.name != "sqlite" or self.engine.url.database in (None, "", ":memory:"):
+            return None
+        return Path(self.engine.url.database)  # type: ignore[arg-type]
+
+    def _file_identity(self) -> tuple[int, int] | None:
+        path = self._sqlite_path()
+        try:
+            stat = path.stat() if path is not None else None
+        except FileNotFoundError:
+            return None
+        return (stat.st_dev, stat.st_ino) if stat is not None else None
+
+    def ensure_current(self) -> bool:
+        """SQLite: is the file at the path still the one opened? If not (deleted or replaced), reopen it.
+
+        SQLite keeps writing into a deleted file's inode, where nothing will ever read it, so a replaced file is
+        checked by path and inode, and reopened (with the schema created again). Returns False when it reopened.
+        PostgreSQL has no such file: always True.
+        """
+        path = self._sqlite_path()
+        if path is None:
+            return True
+        now = self._file_identity()
+        if self._identity is None:
+            self._identity = now
+        if now is not None and now == self._identity:
+            return True
+        log.error("the database file %s was deleted or replaced while open: reopening it", path)
+        self.engine.dispose()
+        self.migrate()
+        self._identity = self._file_identity()
+        return False
 
     def close(self) -> None:
         self.engine.dispose()
@@ -211,9 +256,12 @@ class Store:
                 log.info("schema creation raced with another process (%s); retrying", type(exc).__name__)
 
     def ping(self) -> None:
-        """Raise if the database cannot be reached."""
+        """Raise if the database cannot be reached, or if the SQLite file had been replaced (it is reopened)."""
+        current = self.ensure_current()
         with self.engine.connect() as conn:
             conn.execute(select(1))
+        if not current:
+            raise StoreReplaced("the database file was deleted or replaced while open; reopened")
 
     def get(self, key: str) -> str | None:
         """A small persistent value (e.g. the hash of the last synced Discord commands)."""

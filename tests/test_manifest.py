@@ -16,7 +16,13 @@ def test_manifest_matches_the_adapter() -> None:
     (command,) = manifest["features"]["slash_commands"]
     default = Settings.from_env({"SLACK_BOT_TOKEN": "x", "SLACK_APP_TOKEN": "y"}).slack
     assert default is not None and command["command"] == default.command
-    assert set(manifest["oauth_config"]["scopes"]["bot"]) == {"commands", "chat:write", "chat:write.public"}
+    assert set(manifest["oauth_config"]["scopes"]["bot"]) == {
+        "commands",
+        "chat:write",
+        "chat:write.public",
+        "channels:history",  # the weekly tip's duplicate check after a crash
+        "groups:history",
+    }
     assert manifest["settings"]["socket_mode_enabled"] is True
     assert manifest["settings"]["interactivity"]["is_enabled"] is True  # the "Share in channel" button
     assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]

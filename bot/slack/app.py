@@ -30,8 +30,23 @@ class _DropTokenUnusedWarning(logging.Filter):
         return "`token` will be unused" not in record.getMessage()
 
 
+class _NoRequestBodies(logging.Filter):
+    """bolt logs request bodies (a refused signature at INFO, listener errors): they carry user ids and text.
+
+    Bolt copies its base logger's filters into each of its own loggers, so this covers all of them. The route in
+    bot/slack/http.py already refuses unverified requests before bolt sees them; this is the second line.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "body" in message.lower() and ("{" in message or "=" in message):
+            record.msg, record.args = "slack request body withheld from the log (%s)", (record.levelname.lower(),)
+        return True
+
+
 _bolt_log = logging.getLogger("rolecall.slack.bolt")
 _bolt_log.addFilter(_DropTokenUnusedWarning())
+_bolt_log.addFilter(_NoRequestBodies())
 
 # Replies that belong to the asker alone: never offered for sharing in the channel.
 _PRIVATE_KINDS = {"help", "admin", "refused"}
@@ -78,6 +93,11 @@ def build_app(handlers: Handlers, settings: SlackSettings, mode: str) -> AsyncAp
     async def share(body: dict[str, Any], respond: AsyncRespond) -> None:
         query = body["actions"][0].get("value", "")
         reply = handlers.handle(query, Asker("slack"))
+        if reply.kind in _PRIVATE_KINDS:
+            # The button's value comes back from the client and can be tampered with: whatever it says, help,
+            # admin output and refusals stay with the asker.
+            await respond(response_type="ephemeral", replace_original=False, text="That answer cannot be shared.")
+            return
         await respond(response_type="in_channel", replace_original=False, **message(reply))
         await respond(delete_original=True)
 

@@ -79,6 +79,8 @@ class FakeDiscord:
     messages: list[dict[str, Any]] = field(default_factory=list)
     message_attempts: int = 0
     failures: list[tuple[int, dict[str, str], dict[str, Any]]] = field(default_factory=list)
+    hold_messages: asyncio.Event | None = None  # accept a message at once, answer only when this is set
+    history_status: int | None = None  # e.g. 403: GET channel messages fails (no Read Message History)
     identifies: int = 0
     reject_login: bool = False  # answer GET /users/@me with 401, as for a wrong token
     reject_identify: bool = False  # close the gateway with 4004 (authentication failed), as for a revoked token
@@ -105,6 +107,7 @@ class FakeDiscord:
         app.router.add_put("/api/v10/applications/{app}/guilds/{guild}/commands", self._commands)
         app.router.add_post("/api/v10/interactions/{id}/{token}/callback", self._callback)
         app.router.add_post("/api/v10/channels/{channel}/messages", self._message)
+        app.router.add_get("/api/v10/channels/{channel}/messages", self._history)
         app.router.add_get("/gateway", self._gateway)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -171,6 +174,12 @@ class FakeDiscord:
             status, headers, payload = self.failures.pop(0)
             return _json(payload, status, headers)
         body = await request.json()
+        channel = request.match_info["channel"]
+        if body.get("enforce_nonce") and body.get("nonce") is not None:
+            # Discord: the same nonce from the same author within a few minutes returns the first message.
+            for seen in self.messages:
+                if seen["response"]["channel_id"] == channel and seen["request"].get("nonce") == body["nonce"]:
+                    return _json(seen["response"])
         message = {
             "id": str(next(self._ids)),
             "channel_id": request.match_info["channel"],
@@ -189,8 +198,21 @@ class FakeDiscord:
             "flags": 0,
             "components": [],
         }
+        if body.get("nonce") is not None:
+            message["nonce"] = body["nonce"]
         self.messages.append({"request": body, "response": message})
+        if self.hold_messages is not None:
+            await self.hold_messages.wait()  # created already; the answer is late
         return _json(message)
+
+    async def _history(self, request: web.Request) -> web.Response:
+        """GET channel messages: newest first, at most ``limit`` (nonces are not part of stored messages)."""
+        if self.history_status is not None:
+            return _json({"message": "Missing Access", "code": 50001}, self.history_status)
+        channel = request.match_info["channel"]
+        limit = int(request.query.get("limit", 50))
+        found = [m["response"] for m in reversed(self.messages) if m["response"]["channel_id"] == channel]
+        return _json([{k: v for k, v in m.items() if k != "nonce"} for m in found[:limit]])
 
     # -- gateway -----------------------------------------------------------------------------------------------
 

@@ -70,6 +70,10 @@ class FakeSlack:
     failures: dict[str, list[tuple[int, dict[str, str], dict[str, Any]]]] = field(
         default_factory=lambda: defaultdict(list)
     )
+    # Set to an unset asyncio.Event to accept chat.postMessage at once but answer only when it is set.
+    hold_posts: asyncio.Event | None = None
+    history_error: str | None = None  # e.g. 'missing_scope': conversations.history fails as Slack does
+    history: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))  # newest last
     to_socket: asyncio.Queue = field(default_factory=asyncio.Queue)
     from_socket: asyncio.Queue = field(default_factory=asyncio.Queue)
     url: str = ""
@@ -88,6 +92,7 @@ class FakeSlack:
     async def start(self) -> FakeSlack:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)  # slack-sdk reads conversations.history with GET
         app.router.add_post("/response/{id}", self._response_url)
         app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
@@ -112,7 +117,9 @@ class FakeSlack:
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        if request.content_type == "application/json":
+        if request.method == "GET":
+            body = dict(request.query)
+        elif request.content_type == "application/json":
             body = await request.json()
         else:
             body = dict(await request.post())
@@ -122,8 +129,15 @@ class FakeSlack:
             return web.Response(
                 status=status, headers=headers, text=json.dumps(payload), content_type="application/json"
             )
+        if method == "conversations.history" and self.history_error is not None:
+            self.calls.append(Call(method, body, 200))
+            needed = "channels:history,groups:history"
+            return web.json_response({"ok": False, "error": self.history_error, "needed": needed})
         self.calls.append(Call(method, body, 200))
-        return web.json_response(self._answer(method, body))
+        answer = self._answer(method, body)
+        if method == "chat.postMessage" and self.hold_posts is not None:
+            await self.hold_posts.wait()  # the post is in the channel already; the answer is late
+        return web.json_response(answer)
 
     def _answer(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":
@@ -139,7 +153,21 @@ class FakeSlack:
             }
         if method == "chat.postMessage":
             self._ts += 1
-            return {"ok": True, "channel": body.get("channel"), "ts": f"1700000000.{self._ts:06d}"}
+            ts = f"1700000000.{self._ts:06d}"
+            stored = {"type": "message", "ts": ts, "text": body.get("text", ""), "bot_id": "BBOT", "user": "UBOT"}
+            if body.get("metadata"):
+                metadata = body["metadata"]
+                stored["metadata"] = json.loads(metadata) if isinstance(metadata, str) else metadata
+            self.history[str(body.get("channel"))].append(stored)
+            return {"ok": True, "channel": body.get("channel"), "ts": ts}
+        if method == "conversations.history":
+            # Newest first; metadata only with include_all_metadata, as Slack documents.
+            with_metadata = str(body.get("include_all_metadata", "")).lower() in ("true", "1")
+            limit = int(body.get("limit", 100))
+            found = list(reversed(self.history[str(body.get("channel"))]))[:limit]
+            if not with_metadata:
+                found = [{k: v for k, v in m.items() if k != "metadata"} for m in found]
+            return {"ok": True, "messages": found, "has_more": False}
         if method == "apps.connections.open":
             return {"ok": True, "url": self.socket_url or self.url.replace("http://", "ws://") + "/socket"}
         if method == "views.publish":
