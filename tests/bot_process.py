@@ -75,9 +75,10 @@ def bot_env(fake: FakeSlack, database_url: str, now: str, **extra: str) -> dict[
 
 
 async def start_bot(env: dict[str, str], cwd: Path) -> BotProcess:
-    """`rolecall run --slack-mode http` on a free loopback port."""
+    """`rolecall run` on a free loopback port: Slack over HTTP when a Slack token is set (the mode needs one)."""
     port = free_port()
-    args = ("run", "--slack-mode", "http", "--host", "127.0.0.1", "--port", str(port))
+    slack = ("--slack-mode", "http") if env.get("SLACK_BOT_TOKEN") else ()
+    args = ("run", *slack, "--host", "127.0.0.1", "--port", str(port))
     process = await asyncio.create_subprocess_exec(
         sys.executable, str(HELPER), *args, cwd=cwd, env=env, stdout=PIPE, stderr=PIPE
     )
