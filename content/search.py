@@ -43,6 +43,7 @@ SUGGEST_CUTOFF = 30  # the score shown for suggestions that come from near-miss 
 FOREIGN_SHARE = 0.8  # a word the content never uses weighs this share of the rarest word's weight
 ENTITY_SHARE = 0.6  # a named role or guest weighs this share of the rarest word's weight
 OWNER_MARGIN = 1.15  # a "who owns" role must score this much above the next role, or the general ranking decides
+COVERAGE_FLOOR = 4.0  # ranking multiplies the score by (this + coverage)
 ROLE_BOOST = 1.0  # entries related to a role the question names
 MAX_SUGGESTIONS = 3
 MAX_COMPLETIONS = 25  # Discord's limit on autocomplete choices
@@ -613,8 +614,10 @@ class Resolver:
             related = doc in entity_docs
             covered = sum(w for term, w in weights.items() if self._index.has(term, doc))
             covered += self._entity_weight * entities if related else 0.0
+            coverage = min(covered / total, 1.0)
             weighted = (score + (1.0 if related else 0.0)) * priors[target.kind] * (ROLE_BOOST if related else 1.0)
-            ranked.append((doc, min(covered / total, 1.0), weighted))
+            # An entry that covers more of the question outranks one that only repeats part of it more often.
+            ranked.append((doc, coverage, weighted * (COVERAGE_FLOOR + coverage)))
         ranked.sort(key=lambda item: (-item[2], _KIND_ORDER[self._docs[item[0]].kind], item[0]))
         return ranked[: MAX_SUGGESTIONS * 3]
 
