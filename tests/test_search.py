@@ -123,3 +123,20 @@ def test_no_match_offers_close_suggestions(library: Library) -> None:
     assert resolution.hit is None or resolution.hit.kind in ("role", "moment", "episode")
     resolution = library.resolver.resolve("deploymnt tooling")
     assert resolution.hit is not None or resolution.suggestions
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_a_word_before_a_side_never_breaks_the_symmetry(library: Library, data: st.DataObject) -> None:
+    """'dbt developer vs analytics engineer' must answer like 'analytics engineer vs dbt developer' (it once did not:
+    an alias that ended another phrase shadowed the side)."""
+    roles = library.content.roles
+    a = roles[data.draw(st.sampled_from(sorted(roles)))]
+    b = roles[data.draw(st.sampled_from(sorted(roles)))]
+    word = data.draw(st.sampled_from(["dbt", "senior", "junior", "lead", "big", "product", "staff"]))
+    name_a = f"{word} {data.draw(st.sampled_from([a.name, *a.aliases]))}"
+    name_b = data.draw(st.sampled_from([b.name, *b.aliases]))
+    sep = data.draw(st.sampled_from(["vs", "or", "versus"]))
+    forward = library.resolver.resolve(f"{name_a} {sep} {name_b}").hit
+    backward = library.resolver.resolve(f"{name_b} {sep} {name_a}").hit
+    assert (forward and (forward.kind, forward.id)) == (backward and (backward.kind, backward.id))
