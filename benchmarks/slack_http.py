@@ -35,9 +35,12 @@ from handlers import Handlers  # noqa: E402
 
 
 async def bare_bolt(settings: SlackSettings, process_before_response: bool) -> tuple[web.AppRunner, int]:
-    """The floor: the same bolt request path with a listener that acks a constant string."""
+    """The floor: the same request path (our verifying route, then bolt) with a listener that acks a constant."""
     app = AsyncApp(
-        signing_secret=SIGNING_SECRET, client=web_client(settings), process_before_response=process_before_response
+        signing_secret=SIGNING_SECRET,
+        client=web_client(settings),
+        process_before_response=process_before_response,
+        request_verification_enabled=False,  # the route verifies, as it does for RoleCall
     )
 
     @app.command(settings.command)
@@ -45,7 +48,7 @@ async def bare_bolt(settings: SlackSettings, process_before_response: bool) -> t
         await ack("ok")
 
     web_app = web.Application()
-    slack_routes(web_app, app)
+    slack_routes(web_app, app, SIGNING_SECRET)
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", 0).start()

@@ -158,3 +158,50 @@ async def test_share_refuses_private_kinds_whatever_the_value_says(fake: FakeSla
     await asyncio.sleep(0.05)
     assert [r.get("response_type") for r in fake.responses] == ["ephemeral"]
     assert fake.responses[0]["text"] == "That answer cannot be shared."
+
+
+# -- one verification, one parse ------------------------------------------------------------------------------
+
+
+def test_the_route_cannot_be_mounted_without_the_signing_secret(fake: FakeSlack) -> None:
+    from aiohttp import web
+    from test_slack import slack_settings
+
+    from bot.slack.app import build_app
+    from bot.slack.http import slack_routes
+    from handlers import Handlers
+
+    settings = slack_settings(fake).slack
+    assert settings is not None
+    bolt = build_app(Handlers(lambda: None), settings, "http")  # type: ignore[arg-type,return-value]
+    with pytest.raises(ValueError, match="signing secret"):
+        slack_routes(web.Application(), bolt, "")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        slash_command_body("mle vs ds", user_id=MEMBER),
+        urlencode({"payload": json.dumps({"type": "block_actions", "actions": [share_action("mle")]})}),
+    ],
+)
+def test_a_verified_request_is_the_request_bolt_would_build(body: str) -> None:
+    from slack_bolt.request.async_request import AsyncBoltRequest
+    from slack_bolt.request.internals import build_normalized_headers, extract_content_type, parse_body
+
+    from bot.slack.http import verified_request
+
+    headers = build_normalized_headers(signed_headers(body))  # type: ignore[arg-type]
+    ours = verified_request(body, parse_body(body, extract_content_type(headers)), "a=1", headers)
+    bolts = AsyncBoltRequest(body=body, query="a=1", headers=headers)  # type: ignore[arg-type]
+    assert (ours.raw_body, ours.body, ours.query, ours.headers, ours.content_type, ours.mode) == (
+        bolts.raw_body,
+        bolts.body,
+        bolts.query,
+        bolts.headers,
+        bolts.content_type,
+        bolts.mode,
+    )
+    assert dict(ours.context) == dict(bolts.context)
+    copy = ours.to_copyable()  # what lazy listeners (the share button) get
+    assert (copy.raw_body, copy.body, copy.mode) == (bolts.raw_body, bolts.body, "http")

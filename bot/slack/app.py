@@ -62,12 +62,17 @@ def web_client(settings: SlackSettings) -> AsyncWebClient:
 
 
 def build_app(handlers: Handlers, settings: SlackSettings, mode: str) -> AsyncApp:
-    """The bolt app answering ``settings.command``; ``mode`` is 'socket' or 'http' (which verifies signatures)."""
+    """The bolt app answering ``settings.command``; ``mode`` is 'socket' or 'http'.
+
+    In HTTP mode the app is served only through ``bot.slack.http.slack_routes``, which verifies every request's
+    signature (Slack's v0 scheme, the same 5-minute window) before bolt sees it; bolt's own check would repeat the
+    same HMAC, so it is off. Socket Mode has no signatures to check. Never mount this app behind another route.
+    """
     secret = settings.signing_secret.get_secret_value() if settings.signing_secret else ""
     app = AsyncApp(
         signing_secret=secret,
         client=web_client(settings),
-        request_verification_enabled=mode == "http",
+        request_verification_enabled=False,  # http: slack_routes verifies; socket: nothing to verify
         # Listeners run inline and the response leaves as soon as they return, instead of bolt polling for the
         # ack every 10 ms. So listeners only ack; Web API calls go in lazy listeners, which run after the ack.
         process_before_response=True,

@@ -18,7 +18,7 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_bolt.request.internals import parse_body
+from slack_bolt.request.internals import build_normalized_headers, extract_content_type, parse_body
 
 EVENTS_PATH = "/slack/events"
 MAX_SKEW_SECONDS = 300  # Slack's documented replay window, the same as slack_sdk's SignatureVerifier
@@ -64,28 +64,47 @@ def _refuse(status: int, error: str) -> web.Response:
     return web.json_response({"error": error}, status=status)
 
 
-def slack_routes(app: web.Application, bolt: AsyncApp, signing_secret: str | None = None) -> None:
-    """POST /slack/events: verify, check the shape, then let bolt dispatch (bolt verifies again)."""
+def verified_request(text: str, body: dict[str, Any], query: str, headers: dict[str, list[str]]) -> AsyncBoltRequest:
+    """A bolt request for a body this route has already verified and parsed, so bolt does not parse it again.
+
+    bolt takes an already parsed body only as a Socket Mode request; it is then an HTTP request with its raw body
+    again, exactly as bolt would have built it from ``text`` (lazy listeners copy it from the raw body).
+    """
+    request = AsyncBoltRequest(body=body, query=query, headers=headers, mode="socket_mode")  # type: ignore[arg-type]
+    request.raw_body, request.mode = text, "http"
+    return request
+
+
+def slack_routes(app: web.Application, bolt: AsyncApp, signing_secret: str) -> None:
+    """POST /slack/events: verify, check the shape, then let bolt dispatch.
+
+    This route is the only way into ``bolt`` in HTTP mode, and it verifies every request, so the app is built with
+    bolt's own check off (``build_app(..., "http")``): one HMAC per request instead of two.
+    """
+    if not signing_secret:
+        raise ValueError("the Slack events route needs the signing secret: it is what verifies requests")
 
     async def events(request: web.Request) -> web.Response:
         raw = await request.read()
-        if signing_secret is not None and not signature_ok(
+        if not signature_ok(
             signing_secret,
             raw,
             request.headers.get("X-Slack-Request-Timestamp", ""),
             request.headers.get("X-Slack-Signature", ""),
         ):
             return _refuse(401, "invalid request")  # the same answer bolt gives, and nothing logged
+        headers = build_normalized_headers(request.headers)  # type: ignore[arg-type]
         try:
             text = raw.decode("utf-8")
-            # Parsed here first, exactly as bolt parses it, because bolt's own request object assumes an object.
-            problem = malformed(parse_body(text, request.content_type))
+            # Parsed once, here, exactly as bolt parses it (its own request object assumes a JSON object).
+            body = parse_body(text, extract_content_type(headers))
+            problem = malformed(body)
         except ValueError:  # UnicodeDecodeError and json.JSONDecodeError are both ValueErrors
             problem = "undecodable body or payload"
         if problem is not None:
             log.warning("slack request refused: %s", problem)
             return _refuse(400, "malformed request")
-        bolt_request = AsyncBoltRequest(body=text, query=request.query_string, headers=request.headers)  # type: ignore[arg-type]
+        bolt_request = verified_request(text, body, request.query_string, headers)
         try:
             response = await bolt.async_dispatch(bolt_request)
         except Exception as exc:  # never a traceback to the caller; the log names the error type, not the body
