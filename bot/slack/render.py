@@ -28,7 +28,9 @@ Block = dict[str, Any]
 
 def escape(text: str) -> str:
     """Slack's three control characters, escaped as its formatting docs require."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if "&" in text or "<" in text or ">" in text:  # most content strings have none: three scans, no copies
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text
 
 
 def trim(text: str, limit: int) -> str:
