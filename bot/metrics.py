@@ -6,6 +6,7 @@ The no-match rate is sum(rate(rolecall_commands_total{kind="no_match"}[1h])) / s
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, InfoMetricFamily, Metric
@@ -76,10 +77,18 @@ class Metrics:
             registry=self.registry,
         )
         self.registry.register(_State(library, store, journal))  # type: ignore[arg-type]
+        # Labelled children looked up once: labels() validates and locks on every call.
+        self._counted: dict[tuple[str, str], Any] = {}
+        self._timed: dict[str, Any] = {}
 
     def __call__(self, asker: Asker, _text: str, reply: Reply, seconds: float) -> None:
-        self.commands.labels(asker.platform, reply.kind).inc()
-        self.latency.labels(asker.platform).observe(seconds)
+        key = (asker.platform, reply.kind)
+        counter = self._counted.get(key) or self._counted.setdefault(key, self.commands.labels(*key))
+        counter.inc()
+        timer = self._timed.get(asker.platform) or self._timed.setdefault(
+            asker.platform, self.latency.labels(asker.platform)
+        )
+        timer.observe(seconds)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
