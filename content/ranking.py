@@ -35,8 +35,10 @@ class Field:
 class TextIndex:
     """An inverted index with BM25F contributions, built once from (document, fields) pairs."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, analyzed: dict[str, list[str]] | None = None) -> None:
         self.lexicon = lexicon
+        # Texts already analysed, shared between the indexes of one content load (the same lines recur).
+        self._analyzed = analyzed if analyzed is not None else {}
         self.postings: dict[str, dict[int, float]] = {}
         self.idf: dict[str, float] = {}
         self.surface: dict[str, str] = {}  # a word as written in the content -> its term, for typo correction
@@ -46,6 +48,9 @@ class TextIndex:
 
     def analyze(self, text: str) -> list[str]:
         """A text's terms: lexicon replacements, stopwords dropped, Snowball stems, synonyms folded."""
+        known = self._analyzed.get(text)
+        if known is not None:
+            return known
         canonical, surface = self.lexicon.canonical, self.surface
         out = []
         for word in self.lexicon.rewrite(words(text)):
@@ -56,6 +61,7 @@ class TextIndex:
             out.append(term)
             if len(word) > 3 and word not in surface and word.isalpha():
                 surface[word] = term
+        self._analyzed[text] = out
         return out
 
     def add(self, fields: Iterable[Field]) -> int:
@@ -83,17 +89,24 @@ class TextIndex:
             for name, (_, _, _, length) in doc.items():
                 totals[name].append(length)
         average = {name: sum(lengths) / len(lengths) for name, lengths in totals.items()}
-        pseudo: dict[str, dict[int, float]] = defaultdict(dict)
+        postings: dict[str, dict[int, float]] = {}
         for number, doc in enumerate(self._docs):
             for name, (weight, b, counts, length) in doc.items():
-                norm = 1 - b + b * length / average[name]
+                factor = weight / (1 - b + b * length / average[name])
                 for term, count in counts.items():
-                    pseudo[term][number] = pseudo[term].get(number, 0.0) + weight * count / norm
+                    per_doc = postings.get(term)
+                    if per_doc is None:
+                        postings[term] = {number: factor * count}
+                    else:
+                        per_doc[number] = per_doc.get(number, 0.0) + factor * count
         total = len(self._docs)
-        for term, per_doc in pseudo.items():
-            self.postings[term] = {doc: tf / (K1 + tf) for doc, tf in per_doc.items()}
+        log = math.log
+        for term, per_doc in postings.items():
+            for doc, tf in per_doc.items():  # saturate in place: tf / (k1 + tf)
+                per_doc[doc] = tf / (K1 + tf)
             df = len(per_doc)
-            self.idf[term] = math.log(1 + (total - df + 0.5) / (df + 0.5))
+            self.idf[term] = log(1 + (total - df + 0.5) / (df + 0.5))
+        self.postings = postings
         self._docs = []  # only the postings are needed from here on
         self.max_idf = math.log(1 + (total + 0.5) / 0.5) if total else 1.0
 

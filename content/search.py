@@ -114,12 +114,13 @@ class Resolver:
         self._fuzzy_names: list[str] = []
         self._fuzzy_targets: list[_Target] = []
         self._index_names(content)
-        self._index = TextIndex(content.lexicon)
+        analyzed: dict[str, list[str]] = {}  # both indexes analyse many of the same lines: do it once
+        self._index = TextIndex(content.lexicon, analyzed)
         self._docs: list[_Target] = []
         self._doc_of: dict[tuple[str, str], int] = {}
         self._index_text(content)
         self._index.finish()
-        self._owners, self._owner_ids = self._index_owners(content)
+        self._owners, self._owner_ids = self._index_owners(content, analyzed)
         self._related = self._relations(content)
         self._episode_docs = self._moments_by_episode(content)
         self._naming = self._docs_naming_roles(content)
@@ -254,14 +255,14 @@ class Resolver:
                 ],
             )
 
-    def _index_owners(self, content: Content) -> tuple[TextIndex, list[str]]:
+    def _index_owners(self, content: Content, analyzed: dict[str, list[str]]) -> tuple[TextIndex, list[str]]:
         """A second, small index with one document per role: everything the content says that role owns or does
         (its responsibilities and its side of every boundary), for "who owns X" questions."""
         owned: dict[str, list[str]] = defaultdict(list)
         for boundary in content.boundaries.values():
             for role_id, items in boundary.owns.items():
                 owned[role_id].extend(items)
-        index = TextIndex(content.lexicon)
+        index = TextIndex(content.lexicon, analyzed)
         ids = []
         for role in content.roles.values():
             index.add(
