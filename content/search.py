@@ -572,8 +572,10 @@ class Resolver:
         trace.add(*self._candidates(ranked))
         if ranked and ranked[0][1] >= ACCEPT:
             return trace.done(Resolution(self._hit(*ranked[0])), f"best for intent '{analysis.intent}', covers enough")
-        runner_up = ranked[1][2] if len(ranked) > 1 else 0.0
-        if ranked and ranked[0][1] >= DOMINANT_COVER and ranked[0][2] >= DOMINANCE * runner_up:
+        runner_up = self._runner_up(ranked)
+        # Far ahead of every other entry, and no unknown noun in the question ("facebook"): trust it with less coverage.
+        dominant = ranked and ranked[0][1] >= DOMINANT_COVER and ranked[0][2] >= DOMINANCE * runner_up
+        if dominant and analysis.foreign_weight < 1:
             return trace.done(Resolution(self._hit(*ranked[0])), "covers less, but far ahead of every other entry")
         suggestions = [self._hit(doc, coverage) for doc, coverage, _ in ranked if coverage >= SUGGEST]
         if role is not None:
@@ -616,11 +618,27 @@ class Resolver:
             covered = sum(w for term, w in weights.items() if self._index.has(term, doc))
             covered += self._entity_weight * entities if related else 0.0
             coverage = min(covered / total, 1.0)
-            weighted = (score + (1.0 if related else 0.0)) * priors[target.kind] * (ROLE_BOOST if related else 1.0)
+            prior = priors[target.kind]
+            if role is not None and target.kind == "role" and target.id == role.ref:
+                prior = max(prior, 1.0)  # the role the question names is never a long shot
+            weighted = (score + (1.0 if related else 0.0)) * prior * (ROLE_BOOST if related else 1.0)
             # An entry that covers more of the question outranks one that only repeats part of it more often.
             ranked.append((doc, coverage, weighted * (COVERAGE_FLOOR + coverage)))
         ranked.sort(key=lambda item: (-item[2], _KIND_ORDER[self._docs[item[0]].kind], item[0]))
         return ranked[: MAX_SUGGESTIONS * 3]
+
+    def _runner_up(self, ranked: list[tuple[int, float, float]]) -> float:
+        """The best score outside the winner's episode: a moment's own episode is no rival to it."""
+        if not ranked:
+            return 0.0
+        group = self._group(ranked[0][0])
+        return next((score for doc, _, score in ranked[1:] if self._group(doc) != group), 0.0)
+
+    def _group(self, doc: int) -> str:
+        target = self._docs[doc]
+        if target.kind in ("moment", "episode"):
+            return "episode:" + target.id.split("@", 1)[0]
+        return f"{target.kind}:{target.id}"
 
     def _hit(self, doc: int, coverage: float, _score: float = 0.0) -> Hit:
         target = self._docs[doc]

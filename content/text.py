@@ -30,6 +30,7 @@ STOPWORDS = frozenset(
     between as than then so if and or but not no vs versus v x tell show explain give please any some
     sit sits belong belongs go goes lie lies get gets thing things kind sort all each every both few more most
     other such only same too very again further once also just even still yet ever has have had having
+    out off up before after
     """.split()
 )
 
