@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import yaml
+from figures import pct
 
 from content.library import Library
 from content.loader import Content
@@ -146,11 +147,6 @@ def _latencies(resolve: Callable[[str], object], queries: Sequence[str]) -> tupl
     return timings, answered / len(queries)
 
 
-def _pct(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
-
-
 def _load_ms(root: Path | None, repeats: int) -> tuple[float, Library]:
     timings = []
     library = None
@@ -191,7 +187,7 @@ def main() -> None:
             ours, our_rate = _latencies(library.resolver.resolve, sample)
             baseline = DifflibResolver(content)
             theirs, their_rate = _latencies(baseline.resolve, sample[:n_baseline])
-            p50, p99, b50, b99 = _pct(ours, 50), _pct(ours, 99), _pct(theirs, 50), _pct(theirs, 99)
+            p50, p99, b50, b99 = pct(ours, 50), pct(ours, 99), pct(theirs, 50), pct(theirs, 99)
             print(
                 f"{name:<18}{entries:>8,}{load_ms:>9.1f}{p50:>9.3f}{p99:>9.3f}{b50:>13.3f}{b99:>13.3f}"
                 f"{b50 / p50:>13.1f}x{b99 / p99:>13.1f}x{our_rate:>10.0%}{their_rate:>9.0%}",
@@ -218,7 +214,7 @@ def main() -> None:
             library.resolver.complete(prefix, kind)
             timings.append((time.perf_counter() - begin) * 1000)
     print(
-        f"  {len(timings)} calls: p50 {_pct(timings, 50):.3f} ms, p99 {_pct(timings, 99):.3f} ms, "
+        f"  {len(timings)} calls: p50 {pct(timings, 50):.3f} ms, p99 {pct(timings, 99):.3f} ms, "
         f"max {max(timings):.3f} ms (Discord allows 3,000 ms)"
     )
 
@@ -245,7 +241,7 @@ def _stages(questions: Sequence[str]) -> None:
         ("read the question (lexicon, names, guests, intent)", read_ms),
         ("whole resolve (read + rank + decide)", total_ms),
     ):
-        print(f"  {label:<52} p50 {_pct(values, 50):.3f}  p99 {_pct(values, 99):.3f}")
+        print(f"  {label:<52} p50 {pct(values, 50):.3f}  p99 {pct(values, 99):.3f}")
 
 
 def _batch(questions: Sequence[str]) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 import time
 from pathlib import Path
@@ -25,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # the loopback fake Slack Web API lives with the tests
 
 from fakes.slack_api import SIGNING_SECRET, FakeSlack, signed_headers, slash_command_body  # noqa: E402
+from figures import drop_proxies, pct  # noqa: E402
 
 from bot.config import Settings, SlackSettings  # noqa: E402
 from bot.runtime import RunOptions, Runtime  # noqa: E402
@@ -71,14 +71,8 @@ async def measure(
     return timings, count / (time.perf_counter() - started)
 
 
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
 async def main(count: int) -> None:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
-        os.environ.pop(name, None)
+    drop_proxies()
     fake = await FakeSlack().start()
     slack = SlackSettings(SecretStr("xoxb-bench"), signing_secret=SecretStr(SIGNING_SECRET), api_url=fake.api_url)
     runtime = Runtime(Settings(slack=slack), Handlers(Library.load()), RunOptions("http", "127.0.0.1", 0))

@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # the signing helpers and the fake Slack Web API live with the tests
 
 from fakes.slack_api import SIGNING_SECRET, FakeSlack, signed_headers, slash_command_body  # noqa: E402
+from figures import drop_proxies, pct  # noqa: E402
 
 
 def serve_bare(port: int, api_url: str) -> None:
@@ -97,14 +98,8 @@ async def load(session: aiohttp.ClientSession, port: int, queries: list[str], co
     return timings, count / (time.perf_counter() - started)
 
 
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
 async def main(count: int) -> None:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
-        os.environ.pop(name, None)
+    drop_proxies()
     fake = await FakeSlack().start()
     queries = [case["query"] for case in yaml.safe_load((ROOT / "tests" / "golden_queries.yaml").read_text())]
     from bot_process import free_port

@@ -44,7 +44,6 @@ FOREIGN_SHARE = 0.8  # a word the content never uses weighs this share of the ra
 ENTITY_SHARE = 0.6  # a named role or guest weighs this share of the rarest word's weight
 OWNER_MARGIN = 1.15  # a "who owns" role must score this much above the next role, or the general ranking decides
 COVERAGE_FLOOR = 4.0  # ranking multiplies the score by (this + coverage)
-ROLE_BOOST = 1.0  # entries related to a role the question names
 MAX_SUGGESTIONS = 3
 MAX_COMPLETIONS = 25  # Discord's limit on autocomplete choices
 
@@ -621,7 +620,7 @@ class Resolver:
             prior = priors[target.kind]
             if role is not None and target.kind == "role" and target.id == role.ref:
                 prior = max(prior, 1.0)  # the role the question names is never a long shot
-            weighted = (score + (1.0 if related else 0.0)) * prior * (ROLE_BOOST if related else 1.0)
+            weighted = (score + (1.0 if related else 0.0)) * prior  # entries about a named role start one point up
             # An entry that covers more of the question outranks one that only repeats part of it more often.
             ranked.append((doc, coverage, weighted * (COVERAGE_FLOOR + coverage)))
         ranked.sort(key=lambda item: (-item[2], _KIND_ORDER[self._docs[item[0]].kind], item[0]))
