@@ -530,7 +530,6 @@ class Resolver:
         ranked = sorted(scores.items(), key=lambda item: -item[1])
         best, score = ranked[0]
         covered = sum(w for term, w in weights.items() if self._owners.has(term, best))
-        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         trace.add(
             *(f"owner:      {self._owner_ids[d]}  score {s:.2f}" for d, s in ranked[:3]),
         )
@@ -556,10 +555,10 @@ class Resolver:
 
     def _owning_side(self, boundary: Boundary, weights: dict[str, float]) -> str | None:
         """The one side of a boundary whose owned items carry the task's words, or None when both or neither do."""
-        covered = {
-            role_id: sum(w for term, w in weights.items() if term in set(self._index.analyze(" ".join(items))))
-            for role_id, items in boundary.owns.items()
-        }
+        covered = {}
+        for role_id, items in boundary.owns.items():
+            side = set(self._index.analyze(" ".join(items)))
+            covered[role_id] = sum(w for term, w in weights.items() if term in side)
         ranked = sorted(covered.items(), key=lambda item: -item[1])
         if ranked and ranked[0][1] > 0 and (len(ranked) == 1 or ranked[0][1] > OWNER_MARGIN * ranked[1][1]):
             return ranked[0][0] if ranked[0][0] in self._content.roles else None
