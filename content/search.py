@@ -525,7 +525,7 @@ class Resolver:
         scores = self._owners.score(terms)
         if not scores:
             return None
-        weights = {t.term: self._owners.idf.get(t.term, 0.0) * t.similarity for t in analysis.terms}
+        weights = _weights(self._owners, analysis)
         total = sum(weights.values()) + self._foreign_weight * analysis.foreign_weight
         ranked = sorted(scores.items(), key=lambda item: -item[1])
         best, score = ranked[0]
@@ -569,7 +569,14 @@ class Resolver:
         ranked = self._rank(analysis, analysis.intent, entity_docs=entity_docs, role=role)
         trace.add(*self._candidates(ranked))
         if ranked and ranked[0][1] >= ACCEPT:
-            return trace.done(Resolution(self._hit(*ranked[0])), f"best for intent '{analysis.intent}', covers enough")
+            hit = self._hit(*ranked[0])
+            if analysis.intent == "who_owns" and hit.kind == "boundary":
+                side = self._owning_side(self._content.boundaries[hit.id], _weights(self._index, analysis))
+                if side is not None:
+                    role = self._content.roles[side]
+                    owner = Hit("role", role.id, hit.score, role.name)
+                    return trace.done(Resolution(owner), "the side of the best boundary that owns the task")
+            return trace.done(Resolution(hit), f"best for intent '{analysis.intent}', covers enough")
         runner_up = self._runner_up(ranked)
         # Far ahead of every other entry, and no unknown noun in the question ("facebook"): trust it with less coverage.
         dominant = ranked and ranked[0][1] >= DOMINANT_COVER and ranked[0][2] >= DOMINANCE * runner_up
@@ -604,7 +611,7 @@ class Resolver:
                 scores.setdefault(doc, 0.0)
         if not scores:
             return []
-        weights = {t.term: self._index.idf.get(t.term, 0.0) * t.similarity for t in analysis.terms}
+        weights = _weights(self._index, analysis)
         total = sum(weights.values()) + self._foreign_weight * analysis.foreign_weight + self._entity_weight * entities
         if total <= 0:
             return []
@@ -647,6 +654,11 @@ class Resolver:
             f"candidate:  {self._docs[d].kind} {self._docs[d].id}  score {s:.2f}  covers {100 * c:.0f}%"
             for d, c, s in ranked[:5]
         ]
+
+
+def _weights(index: TextIndex, analysis: Analysis) -> dict[str, float]:
+    """Each topic term's weight in a question: how rare it is in the index, times how sure its spelling is."""
+    return {t.term: index.idf.get(t.term, 0.0) * t.similarity for t in analysis.terms}
 
 
 def _core(q: str) -> str:
