@@ -384,8 +384,9 @@ class Resolver:
         if len(mentions) >= 2:
             second = roles[1] if len(roles) > 1 else mentions[1]
             pair = self._pair_resolution(roles[0], second)
-            if pair.hit is None and analysis.terms:
-                # No line is drawn between these two, but the question has a topic: an entry may still cover it.
+            if (pair.hit is None or pair.hit.kind == "role") and analysis.terms:
+                # No line is drawn between the two (or one role is named twice, "platform data engineers versus
+                # product-facing data engineers"), but the question has a topic: an entry may cover it.
                 ranked = self._ranked(analysis, None, trace)
                 if ranked.hit is not None:
                     return ranked

@@ -34,10 +34,10 @@ _OWNER_PHRASES = ("responsible for", "in charge of", "whose job", "whose respons
 _EPISODE_WORDS = frozenset({"episode", "episodes", "podcast", "podcasts", "ep"})
 # A question that asks what a role is, does or takes, judged by what stands before the role's name: "what does an
 # X ...", "what is an X", "how do I become an X", "tell me about X". ("how can an X get better at Y" is not one.)
-_ARTICLE = r"(?: (?:an|a|the|one|good|great|typical|successful))?"
+_ARTICLE = r"(?: (?:an|a|the|one|my|our|your))?(?: (?:good|great|typical|successful|new|junior|senior|aspiring))?"
 _DEFINE_BEFORE = re.compile(
     r"^(?:(?:hey|hi|so|ok|okay|please|pls) )*(?:"
-    r"(?:what|wat|who)(?: exactly| actually| really)? (?:is|are|does|do|makes)" + _ARTICLE
+    r"(?:what|wat|who)(?: exactly| actually| really)? (?:is|are|does|do|makes|should|must|would|can)" + _ARTICLE
     + r"|(?:.* )?(?:become|becoming|be|get into|getting into|break into|start as|work as|working as)" + _ARTICLE
     + r"|(?:tell (?:me|us) about|describe|explain|define|day in the life of|life of)" + _ARTICLE
     + r")$"
