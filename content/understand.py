@@ -294,18 +294,16 @@ class Reader:
         text = " ".join(words)
         if analysis.guests:
             return "guest"
+        if len(analysis.roles) == 1 and analysis.foreign_weight < 1:
+            before = " ".join(words[: analysis.roles[0].start])
+            if _DEFINE_BEFORE.match(before):  # "what is a CDO responsible for" asks about the role
+                return "define"
         if text.startswith(_OWNER_WORDS) or any(phrase in text for phrase in _OWNER_PHRASES):
             return "who_owns"
         if analysis.roles and (_TRANSITION.search(text) or _from_to(words, analysis.roles)):
             return "transition"
         if len(analysis.roles) >= 2:
             return "compare"
-        if len(analysis.roles) == 1 and analysis.foreign_weight < 1:
-            before = " ".join(words[: analysis.roles[0].start])
-            if _DEFINE_BEFORE.match(before):
-                return "define"
-        if text.startswith(_OWNER_WORDS) or any(phrase in text for phrase in _OWNER_PHRASES):
-            return "who_owns"
         if _EPISODE_WORDS.intersection(words):
             return "episode"
         if analysis.roles and not analysis.terms and not analysis.foreign:
