@@ -35,6 +35,7 @@ NAME_CUTOFF = 86  # a whole query that is a misspelt name
 SHORT_QUERY_WORDS = 4  # queries this short may be a whole misspelt name ("simon stiebelehner")
 ACCEPT = 0.55  # share of the question's topic (by weight) the winner must cover
 GUEST_ACCEPT = 0.45  # the same within a named guest's episodes: the guest already narrows it down
+CLOSE_CALL = 0.9  # the named role's entry wins when it scores within this share of the best and covers it all
 STRONG_COVER = 0.8  # a moment covering this much answers even a career-move question
 DOMINANT_COVER = 0.4  # ...or at least this much while scoring DOMINANCE times the runner-up
 DOMINANCE = 1.8
@@ -569,6 +570,13 @@ class Resolver:
         entity_docs = self._about_role(role.ref) if role is not None else set()
         ranked = self._rank(analysis, analysis.intent, entity_docs=entity_docs, role=role)
         trace.add(*self._candidates(ranked))
+        if role is not None and ranked:
+            # "how much Python does a data engineer need": when the named role's own entry covers the whole topic
+            # and scores about as well as the best, the role is the answer (its skills and sources hold the rest).
+            own = self._doc_of[("role", role.ref)]
+            mine = next((item for item in ranked if item[0] == own), None)
+            if mine is not None and mine[1] >= 1.0 and mine[2] >= CLOSE_CALL * ranked[0][2]:
+                return trace.done(Resolution(self._hit(*mine)), "the named role covers the whole topic")
         if ranked and ranked[0][1] >= ACCEPT:
             hit = self._hit(*ranked[0])
             if analysis.intent == "who_owns" and hit.kind == "boundary":
