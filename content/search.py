@@ -35,7 +35,7 @@ NAME_CUTOFF = 86  # a whole query that is a misspelt name
 SHORT_QUERY_WORDS = 4  # queries this short may be a whole misspelt name ("simon stiebelehner")
 ACCEPT = 0.55  # share of the question's topic (by weight) the winner must cover
 GUEST_ACCEPT = 0.45  # the same within a named guest's episodes: the guest already narrows it down
-CLOSE_CALL = 0.9  # the named role's entry wins when it scores within this share of the best and covers it all
+CLOSE_CALL = 0.8  # the named role's entry wins when it scores within this share of the best and covers it all
 STRONG_COVER = 0.8  # a moment covering this much answers even a career-move question
 DOMINANT_COVER = 0.4  # ...or at least this much while scoring DOMINANCE times the runner-up
 DOMINANCE = 1.8
@@ -568,13 +568,14 @@ class Resolver:
 
     def _ranked(self, analysis: Analysis, role: Entity | None, trace: _Trace) -> Resolution:
         entity_docs = self._about_role(role.ref) if role is not None else set()
-        ranked = self._rank(analysis, analysis.intent, entity_docs=entity_docs, role=role)
+        everything = self._rank(analysis, analysis.intent, entity_docs=entity_docs, role=role, limit=None)
+        ranked = everything[: MAX_SUGGESTIONS * 3]
         trace.add(*self._candidates(ranked))
         if role is not None and ranked:
             # "how much Python does a data engineer need": when the named role's own entry covers the whole topic
             # and scores about as well as the best, the role is the answer (its skills and sources hold the rest).
             own = self._doc_of[("role", role.ref)]
-            mine = next((item for item in ranked if item[0] == own), None)
+            mine = next((item for item in everything if item[0] == own), None)
             if mine is not None and mine[1] >= 1.0 and mine[2] >= CLOSE_CALL * ranked[0][2]:
                 return trace.done(Resolution(self._hit(*mine)), "the named role covers the whole topic")
         if ranked and ranked[0][1] >= ACCEPT:
@@ -605,6 +606,7 @@ class Resolver:
         only: set[int] | None = None,
         entity_docs: set[int] | None = None,
         role: Entity | None = None,
+        limit: int | None = MAX_SUGGESTIONS * 3,
     ) -> list[tuple[int, float, float]]:
         """(doc, coverage 0-1, score) best first: BM25F weighed by intent and role, and topic coverage."""
         terms = [(t.term, t.similarity) for t in analysis.terms]
@@ -639,7 +641,7 @@ class Resolver:
             # An entry that covers more of the question outranks one that only repeats part of it more often.
             ranked.append((doc, coverage, weighted * (COVERAGE_FLOOR + coverage)))
         ranked.sort(key=lambda item: (-item[2], _KIND_ORDER[self._docs[item[0]].kind], item[0]))
-        return ranked[: MAX_SUGGESTIONS * 3]
+        return ranked if limit is None else ranked[:limit]
 
     def _runner_up(self, ranked: list[tuple[int, float, float]]) -> float:
         """The best score outside the winner's episode: a moment's own episode is no rival to it."""
