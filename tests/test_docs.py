@@ -34,3 +34,13 @@ def test_every_variable_the_code_reads_is_a_documented_setting() -> None:
     read = set(re.findall(r'"([A-Z][A-Z_]{3,})"', body)) - {"DEBUG", "INFO", "WARNING", "ERROR"}
     assert "TIP_SCHEDULE" in read and "SLACK_BOT_TOKEN" in read, "the pattern no longer finds settings"
     assert read <= {name for name, _, _ in SETTINGS}, read - {name for name, _, _ in SETTINGS}
+
+
+def test_the_documented_conversational_threshold_is_the_makefiles() -> None:
+    import re
+
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    minimum = re.search(r"^CONVERSATIONAL_MIN \?= (\d+)$", makefile, re.MULTILINE)
+    assert minimum is not None
+    for doc in ("README.md", "content/README.md"):
+        assert f"--min {minimum.group(1)} tests/conversational_queries.yaml" in (ROOT / doc).read_text(encoding="utf-8")
