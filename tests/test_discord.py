@@ -173,6 +173,28 @@ async def test_commands_sync_once_to_the_guild_and_the_admin_group_is_hidden(
     assert subcommands == {"role", "boundary", "roles", "episode", "search", "tip", "help"}
 
 
+def _walk_options(options: list[dict[str, Any]], path: str) -> list[tuple[str, str]]:
+    found = []
+    for option in options:
+        where = f"{path} {option['name']}"
+        found.append((where, option["description"]))
+        found += _walk_options(option.get("options", []), where)
+    return found
+
+
+async def test_every_synced_command_and_option_has_a_real_description(
+    fake_discord: FakeDiscord, bot: Runtime
+) -> None:
+    # discord.py fills a missing description with "…", which is what Discord then shows under the option.
+    described = []
+    for command in fake_discord.command_puts[0][1]:
+        described.append((command["name"], command["description"]))
+        described += _walk_options(command.get("options", []), command["name"])
+    assert any(where == "rolecall tip public" for where, _ in described)
+    for where, description in described:
+        assert description != "…" and 1 <= len(description) <= 100, where
+
+
 async def test_a_reconnect_does_not_sync_again(fake_discord: FakeDiscord, bot: Runtime) -> None:
     puts = len(fake_discord.command_puts)
     await fake_discord.drop_connection()
