@@ -34,3 +34,11 @@ def test_every_variable_the_code_reads_is_a_documented_setting() -> None:
     read = set(re.findall(r'"([A-Z][A-Z_]{3,})"', body)) - {"DEBUG", "INFO", "WARNING", "ERROR"}
     assert "TIP_SCHEDULE" in read and "SLACK_BOT_TOKEN" in read, "the pattern no longer finds settings"
     assert read <= {name for name, _, _ in SETTINGS}, read - {name for name, _, _ in SETTINGS}
+
+
+def test_readme_http_mode_step_uses_the_manifest_keys_slack_accepts() -> None:
+    # Slack's manifest schema takes `url` for a slash command and `request_url` for events and interactivity.
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    step = " ".join(readme.split("3. HTTP mode", 1)[1].split("\n4. ", 1)[0].split())
+    assert "`url: https://<host>/slack/events` to the slash command" in step
+    assert "`request_url: https://<host>/slack/events` to `event_subscriptions` and to `interactivity`" in step
