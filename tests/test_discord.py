@@ -25,6 +25,7 @@ from bot.discord import render
 from bot.runtime import RunOptions, Runtime
 from content.library import Library
 from handlers import Handlers
+from handlers.reply import Citation, Reply, Section
 
 
 @pytest.fixture
@@ -173,6 +174,26 @@ async def test_commands_sync_once_to_the_guild_and_the_admin_group_is_hidden(
     assert subcommands == {"role", "boundary", "roles", "episode", "search", "tip", "help"}
 
 
+def _walk_options(options: list[dict[str, Any]], path: str) -> list[tuple[str, str]]:
+    found = []
+    for option in options:
+        where = f"{path} {option['name']}"
+        found.append((where, option["description"]))
+        found += _walk_options(option.get("options", []), where)
+    return found
+
+
+async def test_every_synced_command_and_option_has_a_real_description(fake_discord: FakeDiscord, bot: Runtime) -> None:
+    # discord.py fills a missing description with "…", which is what Discord then shows under the option.
+    described = []
+    for command in fake_discord.command_puts[0][1]:
+        described.append((command["name"], command["description"]))
+        described += _walk_options(command.get("options", []), command["name"])
+    assert any(where == "rolecall tip public" for where, _ in described)
+    for where, description in described:
+        assert description != "…" and 1 <= len(description) <= 100, where
+
+
 async def test_a_reconnect_does_not_sync_again(fake_discord: FakeDiscord, bot: Runtime) -> None:
     puts = len(fake_discord.command_puts)
     await fake_discord.drop_connection()
@@ -206,7 +227,41 @@ async def test_oversized_content_stays_within_embed_limits(
         await runtime.stop()
     embed = callback["data"]["embeds"][0]
     assert_embed_limits(embed)
-    assert embed["footer"]["text"] == render.SHORTENED
+    # 300 moments: the citations that do not fit are dropped whole and counted.
+    lines = [line for f in embed["fields"] if f["name"].startswith("Sources") for line in f["value"].split("\n")]
+    assert lines[-1] == f"… and {300 - (len(lines) - 1)} more"
+
+
+def test_trim_cuts_on_a_word_boundary() -> None:
+    assert render.trim("Design pipelines end to end", 20) == "Design pipelines…"
+    assert render.trim("z" * 30, 10) == "z" * 9 + "…"  # one word longer than the limit has to be cut
+
+
+def test_trim_never_cuts_inside_a_link() -> None:
+    assert render.trim("see [44:23](https://example.org/watch?v=x&t=60s) now", 30) == "see…"
+
+
+def test_citations_that_do_not_fit_are_dropped_whole_with_a_count() -> None:
+    url = "https://example.org/watch?v=x&t=60s"
+    citations = [Citation(f"Episode {n} " + "word " * 30, "Guest", "1:00", 60, url) for n in range(200)]
+    citations.append(Citation("Long link", "Guest", "1:00", 60, "https://example.org/?" + "q" * 1100))
+    reply = Reply("role", "Title", (Section("Skills", items=("SQL",)),), tuple(citations))
+    embed = render.reply_embed(reply)
+    assert len(embed) <= render.MAX_EMBED_TOTAL and len(embed.fields) <= render.MAX_FIELDS
+    lines = [line for f in embed.fields if f.name.startswith("Sources") for line in (f.value or "").split("\n")]
+    links = lines[:-1]
+    assert links and all(line.startswith(f"[1:00]({url}) Episode ") for line in links)
+    assert lines[-1] == f"… and {201 - len(links)} more"
+    assert embed.footer.text is None  # nothing but citations was left out
+
+
+def test_sections_that_do_not_fit_are_dropped_with_a_note() -> None:
+    sections = tuple(Section(f"Part {n}", "word " * 200) for n in range(30))
+    reply = Reply("role", "Title", sections, (Citation("E", "G", "1:00", 60, "https://e.org"),))
+    embed = render.reply_embed(reply)
+    assert len(embed) <= render.MAX_EMBED_TOTAL and len(embed.fields) <= render.MAX_FIELDS
+    assert embed.footer.text == render.SHORTENED
+    assert embed.fields[-1].name == "Sources" and embed.fields[-1].value == "[1:00](https://e.org) E, G"
 
 
 async def test_channel_post_survives_one_429(fake_discord: FakeDiscord, bot: Runtime, library: Library) -> None:

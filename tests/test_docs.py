@@ -44,3 +44,11 @@ def test_the_documented_conversational_threshold_is_the_makefiles() -> None:
     assert minimum is not None
     for doc in ("README.md", "content/README.md"):
         assert f"--min {minimum.group(1)} tests/conversational_queries.yaml" in (ROOT / doc).read_text(encoding="utf-8")
+
+
+def test_readme_http_mode_step_uses_the_manifest_keys_slack_accepts() -> None:
+    # Slack's manifest schema takes `url` for a slash command and `request_url` for events and interactivity.
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    step = " ".join(readme.split("3. HTTP mode", 1)[1].split("\n4. ", 1)[0].split())
+    assert "`url: https://<host>/slack/events` to the slash command" in step
+    assert "`request_url: https://<host>/slack/events` to `event_subscriptions` and to `interactivity`" in step

@@ -29,6 +29,12 @@ def test_manifest_matches_the_adapter() -> None:
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
 
 
+def test_app_home_declares_only_settings_that_take_effect() -> None:
+    # messages_tab_read_only_enabled does nothing while the Messages tab is off (DMs are not answered yet).
+    manifest = yaml.safe_load((ROOT / "slack-manifest.yml").read_text(encoding="utf-8"))
+    assert manifest["features"]["app_home"] == {"home_tab_enabled": True, "messages_tab_enabled": False}
+
+
 def test_procfile_runs_the_worker_and_http_mode() -> None:
     lines = (ROOT / "Procfile").read_text(encoding="utf-8").splitlines()
     assert "worker: rolecall run" in lines

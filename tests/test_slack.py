@@ -300,6 +300,43 @@ def test_trim_never_cuts_an_escape_in_half() -> None:
     assert render.trim(text, 11) == "a" * 8 + "…"
 
 
+def test_trim_cuts_on_a_word_boundary() -> None:
+    assert render.trim("Design pipelines end to end", 20) == "Design pipelines…"
+    assert render.trim("x " + "y" * 30, 10) == "x…"
+    assert render.trim("z" * 30, 10) == "z" * 9 + "…"  # one word longer than the limit has to be cut
+
+
+def test_trim_never_cuts_inside_a_link() -> None:
+    link = "<https://example.org/watch?v=x&amp;t=60s|1:00 in>"
+    assert render.trim(f"see {link} now", 30) == "see…"
+
+
+def test_citations_that_do_not_fit_are_dropped_whole_with_a_count() -> None:
+    def cite(n: int, url: str = "https://example.org/watch?v=x&t=60s") -> Citation:
+        return Citation(f"Episode {n} " + "word " * 30, "Guest", "1:00", 60, url)
+
+    huge_url = Citation("Huge", "Guest", "1:00", 60, "https://example.org/?" + "q" * 2500)
+    reply = Reply("role", "Title", (Section(text="Short."),), (*(cite(n) for n in range(300)), huge_url))
+    blocks = render.reply_blocks(reply, share_query="q")
+    elements = [e["text"] for b in blocks if b["type"] == "context" for e in b["elements"]]
+    links = [e for e in elements if e.startswith("<")]
+    assert links and all(e.startswith("<https://example.org/watch?v=x&amp;t=60s|1:00> Episode ") for e in links)
+    assert elements[-1] == f"… and {301 - len(links)} more"
+    assert render.block_text_length(blocks) <= render.MAX_MESSAGE_TEXT
+    assert_within_limits(blocks)
+
+
+def test_total_block_text_is_capped() -> None:
+    sections = tuple(Section(f"Part {n}", "word " * 590) for n in range(10))
+    reply = Reply("role", "Title", sections, tuple(Citation("E", "G", "1:00", 60, "https://e.org") for _ in range(5)))
+    blocks = render.reply_blocks(reply, share_query="q")
+    assert render.block_text_length(blocks) <= render.MAX_MESSAGE_TEXT
+    assert any("answer shortened" in e["text"] for b in blocks if b["type"] == "context" for e in b["elements"])
+    context = [e["text"] for b in blocks if b["type"] == "context" for e in b["elements"]]
+    assert sum(1 for text in context if text.startswith("<https://e.org|")) == 5
+    assert_within_limits(blocks)
+
+
 async def test_oversized_content_stays_within_limits_end_to_end(fake: FakeSlack, content_dir: Path) -> None:
     write_huge_episode(content_dir, 600)
     runtime = await start_http(fake, Library.load(content_dir))
@@ -309,9 +346,10 @@ async def test_oversized_content_stays_within_limits_end_to_end(fake: FakeSlack,
         await runtime.stop()
     assert_within_limits(payload["blocks"])
     assert payload["blocks"][-1]["type"] == "actions"
-    assert any(
-        "answer shortened" in e["text"] for b in payload["blocks"] if b["type"] == "context" for e in b["elements"]
-    )
+    # 600 moments: the citations that do not fit are dropped whole and counted.
+    context = [e["text"] for b in payload["blocks"] if b["type"] == "context" for e in b["elements"]]
+    shown = sum(1 for text in context if text.startswith("<"))
+    assert context[-1] == f"… and {600 - shown} more"
 
 
 # -- posting --------------------------------------------------------------------------------------------------

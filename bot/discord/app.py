@@ -77,6 +77,7 @@ def build_commands(tree: app_commands.CommandTree, handlers: Handlers, settings:
         await answer(interaction, handlers.handle(f"{a} vs {b}", member), public)
 
     @group.command(name="roles", description="Every role and boundary")
+    @app_commands.describe(public=public_help)
     async def roles(interaction: discord.Interaction, public: bool = False) -> None:
         await answer(interaction, handlers.roles(), public)
 
@@ -92,6 +93,7 @@ def build_commands(tree: app_commands.CommandTree, handlers: Handlers, settings:
         await answer(interaction, handlers.handle(f"search {query}", member), public)
 
     @group.command(name="tip", description="This week's tip")
+    @app_commands.describe(public=public_help)
     async def tip(interaction: discord.Interaction, public: bool = False) -> None:
         await answer(interaction, handlers.tip(), public)
 

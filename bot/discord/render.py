@@ -6,8 +6,11 @@ has mentions and markdown escaped as well.
 
 from __future__ import annotations
 
+import re
+
 import discord
 
+from bot.shorten import ELLIPSIS, shorten
 from handlers.reply import Citation, Reply, Section
 
 # Discord's documented limits (Embed object limits, Create Message).
@@ -21,14 +24,17 @@ MAX_EMBED_TOTAL = 6000  # RoleCall sends no message content (limit 2,000): every
 MAX_CHOICES = 25
 MAX_CHOICE_NAME = 100
 
-ELLIPSIS = "…"
-SHORTENED = "… (answer shortened)"
+SHORTENED = f"{ELLIPSIS} (answer shortened)"
 COLOUR = discord.Colour(0x1D3557)
+# Below this many characters of room, a section is dropped rather than shown as a stub.
+MIN_FIELD_ROOM = 80
+# Markdown links, which a cut must keep whole.
+_LINK = re.compile(r"\[[^\[\]]*\]\([^()\s]*\)")
 
 
 def trim(text: str, limit: int) -> str:
-    """Cut to ``limit`` characters with an ellipsis when cut."""
-    return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
+    """Cut to ``limit`` characters on a word boundary, with an ellipsis when cut, never inside a markdown link."""
+    return shorten(text, limit, _LINK)
 
 
 def safe(text: str) -> str:
@@ -47,10 +53,21 @@ def citation_line(citation: Citation) -> str:
     return f"[{citation.link_text}]({citation.url}) {citation.episode}, {citation.guest}"
 
 
+def fitted_citation_line(citation: Citation) -> str | None:
+    """The citation line within a field value, its link whole; None if the link alone is too long."""
+    line = trim(citation_line(citation), MAX_FIELD_VALUE)
+    return line if line.startswith(f"[{citation.link_text}]({citation.url})") else None
+
+
+def more_text(count: int) -> str:
+    """The line that stands for citations left out."""
+    return f"{ELLIPSIS} and {count} more"
+
+
 def _chunks(lines: list[str], limit: int) -> list[str]:
+    """Whole lines packed into values of at most ``limit`` characters (each line is already within it)."""
     chunks, current = [], ""
     for line in lines:
-        line = trim(line, limit)
         if current and len(current) + 1 + len(line) > limit:
             chunks.append(current)
             current = line
@@ -59,8 +76,35 @@ def _chunks(lines: list[str], limit: int) -> list[str]:
     return [*chunks, current] if current else chunks
 
 
+def source_fields(citations: tuple[Citation, ...], max_fields: int, max_text: int) -> list[tuple[str, str]]:
+    """'Sources' fields within ``max_fields`` fields and ``max_text`` characters (names and values).
+
+    Citations that do not fit are dropped whole (never cut inside a link) and counted in a last '… and N more'.
+    """
+    lines = [line for line in map(fitted_citation_line, citations) if line is not None]
+    unshowable = len(citations) - len(lines)
+
+    def fields(shown: int) -> list[tuple[str, str]]:
+        left_out = len(lines) - shown + unshowable
+        chunks = _chunks(lines[:shown] + ([more_text(left_out)] if left_out else []), MAX_FIELD_VALUE)
+        return [("Sources" if index == 0 else "Sources (continued)", chunk) for index, chunk in enumerate(chunks)]
+
+    def fits(candidate: list[tuple[str, str]]) -> bool:
+        return len(candidate) <= max_fields and sum(len(name) + len(value) for name, value in candidate) <= max_text
+
+    shown = len(lines)
+    while shown > 0 and not fits(fields(shown)):
+        shown -= 1
+    chosen = fields(shown)
+    return chosen if fits(chosen) else []
+
+
 def reply_embed(reply: Reply) -> discord.Embed:
-    """Title, a description, one field per headed section, suggestions and sources, within every limit."""
+    """Title, a description, one field per headed section, suggestions and sources, within every limit.
+
+    Sources keep up to half the room, so a long answer still shows them; fields that do not fit are dropped, with an
+    "answer shortened" footer.
+    """
     title = safe(reply.title) if reply.kind == "no_match" else reply.title
     untitled = [_section_text(s) for s in reply.sections if not s.heading and _section_text(s)]
     embed = discord.Embed(
@@ -69,20 +113,27 @@ def reply_embed(reply: Reply) -> discord.Embed:
     fields: list[tuple[str, str]] = []
     for section in reply.sections:
         if section.heading and _section_text(section):
-            fields.append((trim(section.heading, MAX_FIELD_NAME), trim(_section_text(section), MAX_FIELD_VALUE)))
+            fields.append((trim(section.heading, MAX_FIELD_NAME), _section_text(section)))
     if reply.suggestions:
-        items = [f"{s.label} (ask: {s.query})" for s in reply.suggestions]
-        fields.append(("Did you mean", trim("\n".join(items), MAX_FIELD_VALUE)))
-    for index, chunk in enumerate(_chunks([citation_line(c) for c in reply.citations], MAX_FIELD_VALUE)):
-        fields.append(("Sources" if index == 0 else "Sources (continued)", chunk))
-    total = len(embed.title or "") + len(embed.description or "") + len(SHORTENED)
+        fields.append(("Did you mean", "\n".join(f"{s.label} (ask: {s.query})" for s in reply.suggestions)))
+
+    text_left = MAX_EMBED_TOTAL - len(embed)
+    wanted = source_fields(reply.citations, MAX_FIELDS, MAX_EMBED_TOTAL)
+    reserve_fields = min(len(wanted), MAX_FIELDS // 2)
+    reserve_text = min(sum(len(name) + len(value) for name, value in wanted), text_left // 2)
+    room_fields = MAX_FIELDS - reserve_fields
+    room_text = text_left - reserve_text - len(SHORTENED)
     shortened = False
     for name, value in fields:
-        if len(embed.fields) == MAX_FIELDS - 1 or total + len(name) + len(value) > MAX_EMBED_TOTAL:
+        room = min(MAX_FIELD_VALUE, room_text - len(name))
+        if len(embed.fields) == room_fields or room < MIN_FIELD_ROOM:
             shortened = True
             break
-        embed.add_field(name=name, value=value, inline=False)
-        total += len(name) + len(value)
+        shown = trim(value, room)
+        embed.add_field(name=name, value=shown, inline=False)
+        room_text -= len(name) + len(shown)
     if shortened:
         embed.set_footer(text=SHORTENED)
+    for name, value in source_fields(reply.citations, MAX_FIELDS - len(embed.fields), MAX_EMBED_TOTAL - len(embed)):
+        embed.add_field(name=name, value=value, inline=False)
     return embed

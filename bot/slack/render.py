@@ -6,8 +6,10 @@ link or a mention; mrkdwn objects are ``verbatim`` so Slack does not auto-link c
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from bot.shorten import ELLIPSIS, shorten
 from handlers.reply import Citation, Reply, Section
 
 # Slack's documented limits (Block Kit reference).
@@ -19,9 +21,16 @@ MAX_CONTEXT_ELEMENTS = 10
 MAX_CONTEXT_TEXT = 2000
 MAX_BUTTON_VALUE = 2000
 MAX_FALLBACK_TEXT = 3000  # chat.postMessage takes far more, but notifications show only the start
+# Slack documents no limit on a message's total block text, yet users report msg_blocks_too_long for messages whose
+# blocks are each within their limits (slackapi/bolt-js#2509, #2867). Stay at about 12,000 characters in all.
+MAX_MESSAGE_TEXT = 12_000
+# Below this many characters of room, a section is dropped rather than shown as a stub.
+MIN_SECTION_ROOM = 80
 
 SHARE_ACTION = "rolecall_share"
-ELLIPSIS = "…"
+SHORTENED = f"{ELLIPSIS} (answer shortened)"
+# What Slack parses and a cut must keep whole: links (<url|text>; everything else is escaped) and escapes.
+_MARKUP = re.compile(r"<[^<>]*>|&(?:amp|lt|gt);")
 
 Block = dict[str, Any]
 
@@ -34,14 +43,9 @@ def escape(text: str) -> str:
 
 
 def trim(text: str, limit: int) -> str:
-    """Cut to ``limit`` characters, ending with an ellipsis when cut, never inside an escape like '&amp;'."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    amp = cut.rfind("&")
-    if amp != -1 and ";" not in cut[amp:]:
-        cut = cut[:amp]
-    return cut + ELLIPSIS
+    """Cut to ``limit`` characters on a word boundary, ending with an ellipsis when cut, never inside a link
+    or an escape like '&amp;'."""
+    return shorten(text, limit, _MARKUP)
 
 
 def mrkdwn(text: str) -> dict[str, Any]:
@@ -65,30 +69,75 @@ def citation_link(citation: Citation) -> str:
     return f"<{escape(citation.url)}|{citation.link_text}> {label}"
 
 
-def citation_blocks(citations: tuple[Citation, ...]) -> list[Block]:
-    """Context blocks of timestamp links, ten elements per block as Slack allows."""
-    blocks = []
-    for start in range(0, len(citations), MAX_CONTEXT_ELEMENTS):
-        chunk = citations[start : start + MAX_CONTEXT_ELEMENTS]
-        elements = [mrkdwn(trim(citation_link(c), MAX_CONTEXT_TEXT)) for c in chunk]
-        blocks.append({"type": "context", "elements": elements})
-    return blocks
+def citation_element(citation: Citation) -> str | None:
+    """The citation's context text within Slack's element limit, its link whole; None if the link alone is too long."""
+    text = trim(citation_link(citation), MAX_CONTEXT_TEXT)
+    return text if text.startswith(f"<{escape(citation.url)}|{citation.link_text}>") else None
 
 
-def reply_blocks(reply: Reply, share_query: str | None = None, max_blocks: int = MAX_BLOCKS) -> list[Block]:
-    """Header, one section per reply section, suggestions, citations, and an optional share button."""
-    blocks: list[Block] = [
-        {"type": "header", "text": {"type": "plain_text", "text": trim(reply.title, MAX_HEADER_TEXT), "emoji": True}}
+def more_text(count: int) -> str:
+    """The line that stands for citations left out."""
+    return f"{ELLIPSIS} and {count} more"
+
+
+def _context_blocks(texts: list[str]) -> list[Block]:
+    return [
+        {"type": "context", "elements": [mrkdwn(t) for t in texts[start : start + MAX_CONTEXT_ELEMENTS]]}
+        for start in range(0, len(texts), MAX_CONTEXT_ELEMENTS)
     ]
-    sections = list(reply.sections)
-    if reply.suggestions:
-        items = tuple(f"{s.label}  (ask: {s.query})" for s in reply.suggestions)
-        sections.append(Section("Did you mean", items=items))
-    for section in sections:
-        text = _section_text(section)
-        if text:
-            blocks.append({"type": "section", "text": mrkdwn(trim(text, MAX_SECTION_TEXT))})
-    blocks.extend(citation_blocks(reply.citations))
+
+
+def citation_blocks(
+    citations: tuple[Citation, ...], max_blocks: int = MAX_BLOCKS, max_text: int = MAX_MESSAGE_TEXT
+) -> list[Block]:
+    """Context blocks of timestamp links, ten elements per block, within ``max_blocks`` and ``max_text``.
+
+    Citations that do not fit are dropped whole (never cut inside a link) and counted in a last '… and N more'.
+    """
+    lines = [line for line in map(citation_element, citations) if line is not None]
+    unshowable = len(citations) - len(lines)
+
+    def texts(shown: int) -> list[str]:
+        left_out = len(lines) - shown + unshowable
+        return lines[:shown] + ([more_text(left_out)] if left_out else [])
+
+    def fits(candidate: list[str]) -> bool:
+        blocks = -(-len(candidate) // MAX_CONTEXT_ELEMENTS)
+        return blocks <= max_blocks and sum(map(len, candidate)) <= max_text
+
+    shown = len(lines)
+    while shown > 0 and not fits(texts(shown)):
+        shown -= 1
+    chosen = texts(shown)
+    return _context_blocks(chosen) if fits(chosen) else []
+
+
+def block_text_length(blocks: list[Block]) -> int:
+    """The characters of every text object in ``blocks``: what MAX_MESSAGE_TEXT caps."""
+
+    def walk(node: Any) -> int:
+        if isinstance(node, list):
+            return sum(map(walk, node))
+        if not isinstance(node, dict):
+            return 0
+        own = len(node["text"]) if node.get("type") in ("mrkdwn", "plain_text") else 0
+        return own + sum(walk(value) for value in node.values() if isinstance(value, (dict, list)))
+
+    return walk(blocks)
+
+
+def reply_blocks(
+    reply: Reply, share_query: str | None = None, max_blocks: int = MAX_BLOCKS, max_text: int = MAX_MESSAGE_TEXT
+) -> list[Block]:
+    """Header, one section per reply section, suggestions, citations, and an optional share button.
+
+    Within ``max_blocks`` blocks and ``max_text`` characters of text in all: citations keep up to half the room, so
+    a long answer still shows its sources; sections that do not fit are dropped, with an "answer shortened" note.
+    """
+    header: Block = {
+        "type": "header",
+        "text": {"type": "plain_text", "text": trim(reply.title, MAX_HEADER_TEXT), "emoji": True},
+    }
     tail: list[Block] = []
     if share_query is not None:
         button = {
@@ -98,10 +147,37 @@ def reply_blocks(reply: Reply, share_query: str | None = None, max_blocks: int =
             "value": share_query[:MAX_BUTTON_VALUE],
         }
         tail.append({"type": "actions", "elements": [button]})
-    room = max_blocks - len(tail)
-    if len(blocks) > room:
-        blocks = [*blocks[: room - 1], {"type": "context", "elements": [mrkdwn(f"{ELLIPSIS} (answer shortened)")]}]
-    return [*blocks, *tail]
+    blocks_left = max_blocks - 1 - len(tail)
+    text_left = max_text - block_text_length([header, *tail])
+
+    sections = list(reply.sections)
+    if reply.suggestions:
+        items = tuple(f"{s.label}  (ask: {s.query})" for s in reply.suggestions)
+        sections.append(Section("Did you mean", items=items))
+    texts = [text for text in map(_section_text, sections) if text]
+
+    reserve_blocks = min(-(-len(reply.citations) // MAX_CONTEXT_ELEMENTS), blocks_left // 2)
+    reserve_text = 0
+    if reply.citations:
+        wanted = sum(len(line) for line in map(citation_element, reply.citations) if line is not None)
+        reserve_text = min(wanted + len(more_text(len(reply.citations))), text_left // 2)
+    room_blocks = blocks_left - reserve_blocks - 1  # one for the "answer shortened" note
+    room_text = text_left - reserve_text - len(SHORTENED)
+
+    body: list[Block] = []
+    for text in texts:
+        if len(body) == room_blocks or room_text < MIN_SECTION_ROOM:
+            break
+        shown = trim(text, min(MAX_SECTION_TEXT, room_text))
+        body.append({"type": "section", "text": mrkdwn(shown)})
+        room_text -= len(shown)
+    if len(body) < len(texts):
+        body.append({"type": "context", "elements": [mrkdwn(SHORTENED)]})
+
+    sources = citation_blocks(
+        reply.citations, max_blocks=blocks_left - len(body), max_text=text_left - block_text_length(body)
+    )
+    return [header, *body, *sources, *tail]
 
 
 def fallback_text(reply: Reply) -> str:
