@@ -51,7 +51,7 @@ _SOURCE_CUES = ("from", "coming from", "i am a", "i am an", "i work in", "i work
 
 # Adjectives and adverbs ("realistic", "sensible", "seriously") seldom name what a question is about; an unknown one
 # weighs less than an unknown noun ("salary", "laptop").
-_MODIFIER_ENDINGS = ("ic", "ical", "ible", "able", "ous", "ive", "ful", "less", "ly", "ish", "est", "er")
+_MODIFIER_ENDINGS = ("ic", "ical", "ible", "able", "ous", "ive", "ful", "less", "ly", "ish", "est")
 # Words that mark the frame of an ownership or comparison question rather than its topic.
 _QUESTION_FRAME = frozenset(
     """
