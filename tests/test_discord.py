@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -10,18 +11,24 @@ from typing import Any
 import pytest
 from conftest import write_huge_episode
 from fakes.discord_api import (
+    BOT_ID,
     CHANNEL_ID,
+    DM_CHANNEL_ID,
     GUILD_ID,
     MANAGE_GUILD,
     MOD_ROLE_ID,
+    THREAD_ID,
     FakeDiscord,
     command_interaction,
     member,
+    message_event,
 )
 from pydantic import SecretStr
 
 from bot.config import DiscordSettings, Settings, TipSettings
 from bot.discord import render
+from bot.discord.app import mention_text
+from bot.ratelimit import CHANNEL_ANSWERS_PER_WINDOW, USER_ANSWERS_PER_WINDOW
 from bot.runtime import RunOptions, Runtime
 from content.library import Library
 from handlers import Handlers
@@ -339,3 +346,139 @@ async def test_a_rejected_token_stops_naming_discord_token(
     problems = [line for line in stderr.strip().splitlines() if " INFO " not in line]
     assert len(problems) == 1 and "DISCORD_TOKEN" in problems[0], stderr
     assert "Traceback" not in stderr and "discord-SECRET-token" not in stderr
+
+
+# -- mentions, threads and DMs ------------------------------------------------------------------------------------
+
+
+async def say(fake: FakeDiscord, payload: dict[str, Any]) -> dict[str, Any]:
+    """Dispatch a MESSAGE_CREATE and return the one message RoleCall posts in answer (request and response)."""
+    before = len(fake.messages)
+    await fake.message_create(payload)
+    return (await fake.wait_messages(before + 1))[before]
+
+
+async def settle(fake: FakeDiscord, sentinel: dict[str, Any]) -> list[dict[str, Any]]:
+    """Send ``sentinel`` (a message that is answered) and return every message posted up to its answer."""
+    await fake.message_create(sentinel)
+    for _ in range(500):
+        answered = [(m["request"].get("message_reference") or {}).get("message_id") for m in fake.messages]
+        if sentinel["id"] in map(str, answered):
+            await asyncio.sleep(0.1)  # anything still in flight from earlier events lands too
+            return fake.messages
+        await asyncio.sleep(0.01)
+    raise AssertionError("the sentinel message was never answered")
+
+
+def test_mention_text_strips_only_our_mentions() -> None:
+    assert mention_text(f"<@{BOT_ID}> mle vs ds", int(BOT_ID)) == "mle vs ds"
+    assert mention_text(f"is <@!{BOT_ID}> here? <@123>", int(BOT_ID)) == "is   here? <@123>"
+    assert mention_text(f"<@{BOT_ID}>", int(BOT_ID)) == ""
+
+
+async def test_a_mention_gets_a_reply_that_references_it_and_pings_nobody(
+    fake_discord: FakeDiscord, bot: Runtime
+) -> None:
+    event = message_event(f"<@{BOT_ID}> mle")
+    posted = await say(fake_discord, event)
+    body = posted["request"]
+    assert posted["response"]["channel_id"] == CHANNEL_ID
+    assert str(body["message_reference"]["message_id"]) == event["id"]
+    assert body["allowed_mentions"] == {"parse": []}
+    assert body["embeds"][0]["title"] == "Machine learning engineer"
+    assert_embed_limits(body["embeds"][0])
+
+
+async def test_a_mention_in_a_thread_is_answered_in_that_thread(fake_discord: FakeDiscord, bot: Runtime) -> None:
+    event = message_event(f"<@!{BOT_ID}> isn't this more mle than data scientist?", channel_id=THREAD_ID)
+    posted = await say(fake_discord, event)
+    assert posted["response"]["channel_id"] == THREAD_ID
+    assert str(posted["request"]["message_reference"]["message_id"]) == event["id"]
+    assert posted["request"]["embeds"][0]["title"] == "Machine learning engineer vs Data scientist"
+
+
+async def test_a_dm_gets_a_reply(fake_discord: FakeDiscord, bot: Runtime) -> None:
+    event = message_event("data scientist", dm=True)
+    assert "guild_id" not in event
+    posted = await say(fake_discord, event)
+    assert posted["response"]["channel_id"] == DM_CHANNEL_ID
+    assert str(posted["request"]["message_reference"]["message_id"]) == event["id"]
+    assert posted["request"]["allowed_mentions"] == {"parse": []}
+    assert posted["request"]["embeds"][0]["title"] == "Data scientist"
+
+
+async def test_bots_our_own_messages_and_unaddressed_messages_get_no_reply(
+    fake_discord: FakeDiscord, bot: Runtime
+) -> None:
+    ignored = [
+        message_event(f"<@{BOT_ID}> mle", author_id="100000000000000030", bot=True),  # another bot
+        message_event(f"<@{BOT_ID}> mle", author_id=BOT_ID),  # ourselves
+        message_event("mle", author_id=BOT_ID, dm=True),  # our own DM
+        message_event("mle vs ds, anyone?"),  # a channel message that does not mention us
+        message_event("@everyone mle", mention_everyone=True),  # @everyone is not a mention of the bot
+    ]
+    for event in ignored:
+        await fake_discord.message_create(event)
+    sentinel = message_event(f"<@{BOT_ID}> tip")
+    posted = await settle(fake_discord, sentinel)
+    assert [str(m["request"]["message_reference"]["message_id"]) for m in posted] == [sentinel["id"]]
+
+
+async def test_everyone_in_a_mention_never_pings(fake_discord: FakeDiscord, bot: Runtime) -> None:
+    event = message_event(f"<@{BOT_ID}> @everyone <@100000000000000011> @here", mention_everyone=True)
+    body = (await say(fake_discord, event))["request"]
+    assert body["allowed_mentions"] == {"parse": []}  # no users, roles, everyone, nor the replied-to author
+    title = body["embeds"][0]["title"]
+    assert "@everyone" not in title and "@here" not in title
+
+
+async def test_admin_by_mention_or_dm_is_refused_in_public(fake_discord: FakeDiscord, bot: Runtime) -> None:
+    for event in (message_event(f"<@{BOT_ID}> admin content"), message_event("admin status", dm=True)):
+        (embed,) = (await say(fake_discord, event))["request"]["embeds"]
+        assert embed["title"] == "Admin commands are not answered here"
+        assert "/rolecall-admin" in embed["description"] + json.dumps(embed.get("fields", []))
+
+
+async def test_the_per_user_rate_limit_holds(fake_discord: FakeDiscord, bot: Runtime) -> None:
+    client = bot.discord
+    now = [1000.0]
+    client.limits.clock = lambda: now[0]
+    for _ in range(USER_ANSWERS_PER_WINDOW + 3):
+        await fake_discord.message_create(message_event(f"<@{BOT_ID}> mle"))
+    posted = await settle(fake_discord, message_event(f"<@{BOT_ID}> tip", author_id="100000000000000031"))
+    titles = [m["request"]["embeds"][0]["title"] for m in posted[:-1]]
+    assert titles.count("Machine learning engineer") == USER_ANSWERS_PER_WINDOW
+    assert titles.count("Too many questions at once") == 1  # one notice, then silence
+    assert len(titles) == USER_ANSWERS_PER_WINDOW + 1
+    now[0] += 61  # a minute later the member is answered again
+    assert (await say(fake_discord, message_event(f"<@{BOT_ID}> mle")))["request"]["embeds"][0]["title"] == (
+        "Machine learning engineer"
+    )
+    # A DM over the limit gets the one short notice too.
+    for _ in range(USER_ANSWERS_PER_WINDOW):
+        await say(fake_discord, message_event("mle", author_id="100000000000000032", dm=True))
+    notice = await say(fake_discord, message_event("mle", author_id="100000000000000032", dm=True))
+    assert notice["request"]["embeds"][0]["title"] == "Too many questions at once"
+
+
+async def test_the_per_channel_rate_limit_holds(fake_discord: FakeDiscord, bot: Runtime) -> None:
+    users = [f"1000000000000001{n:02d}" for n in range(CHANNEL_ANSWERS_PER_WINDOW)]
+    for user in users:  # each member well under their own limit, the channel at its limit
+        await fake_discord.message_create(message_event(f"<@{BOT_ID}> mle", author_id=user))
+    late = "100000000000000199"
+    for _ in range(2):
+        await fake_discord.message_create(message_event(f"<@{BOT_ID}> mle", author_id=late))
+    elsewhere = message_event(f"<@{BOT_ID}> tip", author_id=late, channel_id=THREAD_ID)
+    posted = await settle(fake_discord, elsewhere)
+    in_channel = [m for m in posted if m["response"]["channel_id"] == CHANNEL_ID]
+    titles = [m["request"]["embeds"][0]["title"] for m in in_channel]
+    assert titles.count("Machine learning engineer") == CHANNEL_ANSWERS_PER_WINDOW
+    assert titles.count("Too many questions at once") == 1
+    assert len(titles) == CHANNEL_ANSWERS_PER_WINDOW + 1
+
+
+async def test_the_client_does_not_request_the_message_content_intent(fake_discord: FakeDiscord, bot: Runtime) -> None:
+    intents = fake_discord.identify_payloads[-1]["intents"]
+    assert not intents & (1 << 15)  # MESSAGE_CONTENT (privileged)
+    assert intents & (1 << 0) and intents & (1 << 9) and intents & (1 << 12)  # GUILDS, GUILD_MESSAGES, DM_MESSAGES
+    assert not intents & (1 << 1) and not intents & (1 << 8)  # nor the other privileged ones (members, presences)

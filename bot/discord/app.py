@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from typing import Literal
 
 import discord
@@ -17,14 +18,24 @@ from discord import app_commands
 
 from bot.config import DiscordSettings
 from bot.discord.render import MAX_CHOICE_NAME, MAX_CHOICES, reply_embed, trim
+from bot.ratelimit import ConversationLimits, Verdict
 from handlers import Handlers
 from handlers.asker import Asker
-from handlers.reply import Reply
+from handlers.reply import Reply, Section
 
 log = logging.getLogger("rolecall.discord")
 NONE = discord.AllowedMentions.none()
 _PRIVATE_KINDS = {"help", "admin", "refused"}
 SYNC_HASH_KEY = "discord.commands.{scope}"
+# Message types a member writes: DEFAULT (0) and REPLY (19). Joins, pins, thread starters etc. are not questions.
+_MEMBER_MESSAGE_TYPES = {discord.MessageType.default, discord.MessageType.reply}
+# Admin commands answer only in /rolecall-admin, which is ephemeral and permission-checked.
+ADMIN_IN_PUBLIC = Reply(
+    "refused",
+    "Admin commands are not answered here",
+    (Section(text="Use /rolecall-admin: its answers are visible only to you."),),
+)
+SLOW_DOWN = Reply("refused", "Too many questions at once", (Section(text="Please wait a minute and ask again."),))
 
 
 def point_at(settings: DiscordSettings) -> None:
@@ -45,6 +56,11 @@ async def answer(interaction: discord.Interaction, reply: Reply, public: bool = 
     """Respond within Discord's 3 seconds: the answer itself, ephemeral unless asked to be public."""
     ephemeral = not public or reply.kind in _PRIVATE_KINDS
     await interaction.response.send_message(embed=reply_embed(reply), ephemeral=ephemeral, allowed_mentions=NONE)
+
+
+def mention_text(content: str, bot_id: int) -> str:
+    """The question in a message: its text without our own mentions (`<@ID>` or the legacy `<@!ID>`)."""
+    return re.sub(rf"<@!?{bot_id}>", " ", content).strip()
 
 
 def build_commands(tree: app_commands.CommandTree, handlers: Handlers, settings: DiscordSettings) -> None:
@@ -148,7 +164,13 @@ class RoleCallClient(discord.Client):
     def __init__(self, handlers: Handlers, settings: DiscordSettings, state=None, sync_on_start: bool = True) -> None:  # type: ignore[no-untyped-def]
         # guild_ready_timeout: discord.py waits this long after READY for more GUILD_CREATEs (default 2 s). They
         # follow READY at once, and a community bot is in a few servers, so 0.5 s makes restarts 1.5 s faster.
-        super().__init__(intents=discord.Intents(guilds=True), allowed_mentions=NONE, guild_ready_timeout=0.5)
+        # guild_messages and dm_messages are not privileged. Discord still sends the content of messages that
+        # mention the bot and of DMs without the privileged message_content intent, which RoleCall never asks for.
+        # max_messages=None: members' messages are answered, never kept in a cache.
+        intents = discord.Intents(guilds=True, guild_messages=True, dm_messages=True)
+        super().__init__(intents=intents, allowed_mentions=NONE, guild_ready_timeout=0.5, max_messages=None)
+        self.handlers = handlers
+        self.limits = ConversationLimits()
         self.settings = settings
         self.state = state
         self.sync_on_start = sync_on_start
@@ -159,6 +181,36 @@ class RoleCallClient(discord.Client):
         """Runs once after login (not on reconnects): sync to the configured guild only if commands changed."""
         if self.sync_on_start and self.settings.guild_id is not None and self.state is not None:
             await self.sync_commands(self.settings.guild_id, only_if_changed=True)
+
+    async def on_message(self, message: discord.Message) -> None:
+        """Answer a message that mentions us (in a channel or thread) or a DM, as a reply that pings nobody."""
+        me = self.user
+        if me is None or message.author.bot or message.author.id == me.id:
+            return  # bots (ourselves included) never get answers: no loops between bots
+        if message.type not in _MEMBER_MESSAGE_TYPES:
+            return
+        is_dm = message.guild is None
+        # message.mentions holds users only: @everyone, @here and role pings do not count as asking us.
+        if not is_dm and not any(user.id == me.id for user in message.mentions):
+            return
+        verdict = self.limits.check(str(message.author.id), str(message.channel.id))
+        if verdict is Verdict.DROP:
+            return
+        if verdict is Verdict.NOTICE:
+            await self._reply(message, SLOW_DOWN)
+            return
+        text = mention_text(message.content, me.id)
+        if text.partition(" ")[0].lower() == "admin":
+            await self._reply(message, ADMIN_IN_PUBLIC)
+            return
+        await self._reply(message, self.handlers.handle(text, Asker("discord")))
+
+    async def _reply(self, message: discord.Message, reply: Reply) -> None:
+        """Reply to ``message`` (a message reference) with the embed; AllowedMentions.none() so nothing pings."""
+        try:
+            await message.reply(embed=reply_embed(reply), allowed_mentions=NONE)
+        except discord.HTTPException as error:  # e.g. no Send Messages permission there: log it, keep running
+            log.warning("discord reply in channel %s failed: %s", message.channel.id, error)
 
     async def sync_commands(self, guild_id: int | None, only_if_changed: bool = False) -> int | None:
         """Sync to one guild (or globally), clearing the other scope so commands never show twice."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,8 @@ BOT_ID = "100000000000000002"
 GUILD_ID = "100000000000000003"
 CHANNEL_ID = "100000000000000004"
 MOD_ROLE_ID = "100000000000000005"
+THREAD_ID = "100000000000000006"  # a public thread in CHANNEL_ID
+DM_CHANNEL_ID = "100000000000000007"
 MANAGE_GUILD = 1 << 5
 ALL_BUT_MANAGE = 0x7FFFFFFFF & ~MANAGE_GUILD
 
@@ -82,6 +85,7 @@ class FakeDiscord:
     hold_messages: asyncio.Event | None = None  # accept a message at once, answer only when this is set
     history_status: int | None = None  # e.g. 403: GET channel messages fails (no Read Message History)
     identifies: int = 0
+    identify_payloads: list[dict[str, Any]] = field(default_factory=list)  # the IDENTIFY 'd' objects received
     reject_login: bool = False  # answer GET /users/@me with 401, as for a wrong token
     reject_identify: bool = False  # close the gateway with 4004 (authentication failed), as for a revoked token
     resumes: int = 0
@@ -235,6 +239,7 @@ class FakeDiscord:
                 await ws.close(code=4004, message=b"Authentication failed.")
             elif op == 2:
                 self.identifies += 1
+                self.identify_payloads.append(payload["d"])
                 await self._send(
                     ws,
                     "READY",
@@ -281,7 +286,27 @@ class FakeDiscord:
             "members": [],
             "voice_states": [],
             "presences": [],
-            "threads": [],
+            "threads": [
+                {
+                    "id": THREAD_ID,
+                    "type": 11,
+                    "guild_id": GUILD_ID,
+                    "parent_id": CHANNEL_ID,
+                    "owner_id": "100000000000000010",
+                    "name": "mle or ds?",
+                    "last_message_id": None,
+                    "rate_limit_per_user": 0,
+                    "message_count": 1,
+                    "member_count": 1,
+                    "flags": 0,
+                    "thread_metadata": {
+                        "archived": False,
+                        "auto_archive_duration": 1440,
+                        "archive_timestamp": "2026-01-01T00:00:00+00:00",
+                        "locked": False,
+                    },
+                }
+            ],
             "stage_instances": [],
             "guild_scheduled_events": [],
             "soundboard_sounds": [],
@@ -302,6 +327,18 @@ class FakeDiscord:
     async def drop_connection(self) -> None:
         """Close the gateway socket with a resumable code, as Discord does during maintenance."""
         await self._sockets[-1].close(code=4000, message=b"reconnect")
+
+    async def message_create(self, payload: dict[str, Any]) -> None:
+        """Dispatch a MESSAGE_CREATE gateway event (see ``message_event``)."""
+        await self._send(self._sockets[-1], "MESSAGE_CREATE", payload)
+
+    async def wait_messages(self, count: int, timeout: float = 5.0) -> list[dict[str, Any]]:
+        """The POST /channels/{id}/messages records once there are ``count``."""
+        for _ in range(int(timeout / 0.01)):
+            if len(self.messages) >= count:
+                return self.messages
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"{len(self.messages)} messages posted, wanted {count}")
 
     async def interaction(self, payload: dict[str, Any]) -> None:
         await self._send(self._sockets[-1], "INTERACTION_CREATE", payload)
@@ -364,3 +401,48 @@ def command_interaction(
             "options": [{"name": subcommand, "type": 1, "options": sub_options}],
         },
     }
+
+
+_message_ids = itertools.count(400000000000000000)
+
+
+def message_event(
+    content: str,
+    *,
+    author_id: str = "100000000000000010",
+    bot: bool = False,
+    channel_id: str = CHANNEL_ID,
+    dm: bool = False,
+    mentions: tuple[dict[str, Any], ...] | None = None,
+    mention_everyone: bool = False,
+) -> dict[str, Any]:
+    """A MESSAGE_CREATE payload as Discord documents it. ``mentions`` defaults to the users ``<@ID>`` names in
+    ``content`` (the bot's user object for BOT_ID). A DM has no ``guild_id`` or ``member``."""
+    if mentions is None:
+        found = re.findall(r"<@!?(\d+)>", content)
+        mentions = tuple(BOT_USER if uid == BOT_ID else member(uid)["user"] for uid in dict.fromkeys(found))
+    author = BOT_USER if author_id == BOT_ID else {**member(author_id)["user"], "bot": bot}
+    payload: dict[str, Any] = {
+        "id": str(next(_message_ids)),
+        "channel_id": DM_CHANNEL_ID if dm else channel_id,
+        "author": author,
+        "content": content,
+        "timestamp": "2026-06-01T09:00:00+00:00",
+        "edited_timestamp": None,
+        "tts": False,
+        "mention_everyone": mention_everyone,
+        "mentions": list(mentions),
+        "mention_roles": [],
+        "attachments": [],
+        "embeds": [],
+        "pinned": False,
+        "type": 0,
+        "flags": 0,
+        "components": [],
+    }
+    if not dm:
+        payload["guild_id"] = GUILD_ID
+        member_data = member(author_id)
+        del member_data["user"]  # MESSAGE_CREATE's member is partial: the user is the author
+        payload["member"] = member_data
+    return payload
