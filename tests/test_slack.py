@@ -28,7 +28,14 @@ from bot.config import Settings, SlackSettings
 from bot.runtime import RunOptions, Runtime
 from bot.slack import render
 from bot.slack.app import web_client
-from bot.slack.conversations import CHANNEL_LIMIT, CHANNEL_RATE_NOTICE, RATE_WINDOW, USER_LIMIT, RateLimit
+from bot.slack.conversations import (
+    CHANNEL_LIMIT,
+    CHANNEL_RATE_NOTICE,
+    MAX_TRACKED,
+    RATE_WINDOW,
+    USER_LIMIT,
+    RateLimit,
+)
 from bot.slack.poster import SlackPoster
 from content.library import Library
 from handlers import Handlers
@@ -568,3 +575,14 @@ async def test_socket_mode_delivers_a_mention(fake: FakeSlack, library: Library)
         await runtime.stop()
     assert ack["envelope_id"] == "env-2"
     assert posted["thread_ts"] == "1.5"
+
+
+def test_the_rate_limit_forgets_quiet_members() -> None:
+    now = [0.0]
+    limit = RateLimit(user_limit=1, clock=lambda: now[0])
+    for n in range(MAX_TRACKED + 1):
+        limit.check(f"U{n}", "C1")
+    now[0] = RATE_WINDOW
+    assert limit.check("Unew", "C2") == (True, None)
+    assert len(limit._answers) <= MAX_TRACKED  # the quiet windows were dropped
+    assert limit.check("U0", "C3") == (True, None)  # and a returning member starts afresh

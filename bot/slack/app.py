@@ -146,13 +146,14 @@ def build_app(
             else:
                 await client.chat_postEphemeral(channel=channel, user=user, text=note, thread_ts=thread_ts)
 
-        if text.split(" ", 1)[0].lower() == "admin":
-            await notice(ADMIN_REFUSAL)  # admin output and its refusals never go in a channel or thread
-            return
+        # Checked first, so that refusals count too: nothing a member sends makes the bot post without limit.
         allowed, note = limit.check(user, channel)
         if not allowed:
             if note is not None:
                 await notice(note)
+            return
+        if text.split(" ", 1)[0].lower() == "admin":
+            await notice(ADMIN_REFUSAL)  # admin output never goes in a channel, a thread or a DM answer
             return
         reply = handlers.handle(text, Asker("slack", user=user))
         # No link_names and no parse: the renderer escapes every text, so nothing in a question pings anyone.

@@ -24,6 +24,7 @@ DEDUPE_TTL = timedelta(minutes=10)  # Slack's retries come within minutes (1 s, 
 USER_LIMIT = 5  # answers per member per RATE_WINDOW, across channels and DMs
 CHANNEL_LIMIT = 20  # answers per channel per RATE_WINDOW, all members together
 RATE_WINDOW = 60.0  # seconds
+MAX_TRACKED = 10_000  # users and channels kept in the rate limit's memory before quiet ones are dropped
 
 # Message subtypes are edits, deletions, joins, bot posts and the like: none of them is a question.
 ANSWERED_SUBTYPES: frozenset[str] = frozenset()
@@ -122,4 +123,9 @@ class RateLimit:
                 return False, RATE_NOTICE if kind == "user" else CHANNEL_RATE_NOTICE
         for key in keys.values():
             self._answers[key].append(now)
+        if len(self._answers) > MAX_TRACKED:
+            # Members and channels that went quiet leave empty windows behind: drop them, keep memory bounded.
+            for key in [key for key, times in self._answers.items() if not times or now - times[-1] >= self._window]:
+                del self._answers[key]
+                self._noticed.pop(key, None)
         return True, None
