@@ -126,7 +126,7 @@ class Runtime:
             from bot.slack.app import build_app
             from bot.slack.poster import SlackPoster
 
-            self.bolt = build_app(self.handlers, slack, mode or "socket")
+            self.bolt = build_app(self.handlers, slack, mode or "socket", store=self.store)
             # Fail fast on a wrong token or an unreachable Slack: Socket Mode alone would retry forever.
             try:
                 identity = await self.bolt.client.auth_test()

@@ -35,7 +35,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 log = logging.getLogger("rolecall.store")
 
-SCHEMA_VERSION = 3  # 2: the key-value table (Discord command hash); 3: content reloads and the query log
+SCHEMA_VERSION = 4  # 2: the key-value table (Discord command hash); 3: content reloads and the query log;
+# 4: seen platform events (Slack event_id dedupe)
 DEFAULT_DATABASE_URL = "sqlite:///data/rolecall.db"
 
 metadata = MetaData()
@@ -110,6 +111,12 @@ destinations_table = Table(
     metadata,
     Column("destination", String(200), primary_key=True),
     Column("first_seen", DateTime, nullable=False),
+)
+events_table = Table(
+    "seen_events",
+    metadata,
+    Column("event_id", String(200), primary_key=True),  # e.g. 'slack:Ev0123': one answer per event, any replica
+    Column("seen_at", DateTime, nullable=False, index=True),
 )
 
 
@@ -272,6 +279,21 @@ class Store:
         with self.engine.begin() as conn:
             if conn.execute(update(kv_table).where(kv_table.c.key == key).values(value=value)).rowcount == 0:
                 conn.execute(insert(kv_table).values(key=key, value=value))
+
+    def first_delivery(self, event_id: str, now: datetime, ttl: timedelta) -> bool:
+        """Record ``event_id``; True the first time it is seen within ``ttl``, False for a re-delivery.
+
+        The primary key decides, so two replicas given the same event cannot both answer it. Rows older than
+        ``ttl`` are dropped first: platforms re-deliver within minutes, so the table stays small.
+        """
+        with self.engine.begin() as conn:
+            conn.execute(delete(events_table).where(events_table.c.seen_at < _naive(now - ttl)))
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(events_table).values(event_id=event_id, seen_at=_naive(now)))
+        except IntegrityError:
+            return False
+        return True
 
     # -- rotation ------------------------------------------------------------------------------------------
 

@@ -22,17 +22,23 @@ def test_manifest_matches_the_adapter() -> None:
         "chat:write.public",
         "channels:history",  # the weekly tip's duplicate check after a crash
         "groups:history",
+        "app_mentions:read",  # mentions in channels and threads
+        "im:history",  # DMs (message.im)
     }
     assert manifest["settings"]["socket_mode_enabled"] is True
     assert manifest["settings"]["interactivity"]["is_enabled"] is True  # the "Share in channel" button
-    assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened", "app_mention", "message.im"]
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
 
 
-def test_app_home_declares_only_settings_that_take_effect() -> None:
-    # messages_tab_read_only_enabled does nothing while the Messages tab is off (DMs are not answered yet).
+def test_app_home_messages_tab_is_on_and_writable() -> None:
+    # DMs are answered, so members must be able to write in the Messages tab.
     manifest = yaml.safe_load((ROOT / "slack-manifest.yml").read_text(encoding="utf-8"))
-    assert manifest["features"]["app_home"] == {"home_tab_enabled": True, "messages_tab_enabled": False}
+    assert manifest["features"]["app_home"] == {
+        "home_tab_enabled": True,
+        "messages_tab_enabled": True,
+        "messages_tab_read_only_enabled": False,
+    }
 
 
 def test_procfile_runs_the_worker_and_http_mode() -> None:

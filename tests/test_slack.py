@@ -13,13 +13,29 @@ from urllib.parse import parse_qsl, urlencode
 import aiohttp
 import pytest
 from conftest import write_huge_episode
-from fakes.slack_api import SIGNING_SECRET, FakeSlack, signed_headers, slash_command_body
+from fakes.slack_api import (
+    SIGNING_SECRET,
+    FakeSlack,
+    dm_event,
+    event_body,
+    mention_event,
+    signed_headers,
+    slash_command_body,
+)
 from pydantic import SecretStr
 
 from bot.config import Settings, SlackSettings
 from bot.runtime import RunOptions, Runtime
 from bot.slack import render
 from bot.slack.app import web_client
+from bot.slack.conversations import (
+    CHANNEL_LIMIT,
+    CHANNEL_RATE_NOTICE,
+    MAX_TRACKED,
+    RATE_WINDOW,
+    USER_LIMIT,
+    RateLimit,
+)
 from bot.slack.poster import SlackPoster
 from content.library import Library
 from handlers import Handlers
@@ -390,3 +406,183 @@ async def test_socket_mode_delivers_a_slash_command_and_acks_with_the_answer(fak
     assert ack["envelope_id"] == "env-1"
     assert ack["payload"]["response_type"] == "ephemeral"
     assert ack["payload"]["blocks"][0]["text"]["text"] == "Machine learning engineer vs Data scientist"
+
+
+# -- mentions, threads and DMs ----------------------------------------------------------------------------------
+
+
+async def deliver(base: str, event: dict[str, Any], event_id: str, retry: int | None = None) -> None:
+    """Post one Events API envelope, signed; a re-delivery carries X-Slack-Retry-Num like Slack's."""
+    body = event_body(event, event_id)
+    headers = {**signed_headers(body), "Content-Type": "application/json"}
+    if retry is not None:
+        headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+    status, _, payload = await post(base, body, headers)
+    assert status == 200, payload
+
+
+async def settle(fake: FakeSlack, method: str, count: int) -> list[dict[str, Any]]:
+    """Wait for ``count`` calls, then a little longer, so that a call that should not come has had its chance."""
+    await fake.wait_for(method, count)
+    await asyncio.sleep(0.2)
+    return fake.accepted(method)
+
+
+async def test_mention_in_a_thread_answers_in_that_thread(fake: FakeSlack, rolecall: str) -> None:
+    event = mention_event("<@UBOT> mle vs ds", ts="1700000300.000300", thread_ts="1700000000.000001")
+    await deliver(rolecall, event, "EvThread")
+    (posted,) = await settle(fake, "chat.postMessage", 1)
+    assert posted["channel"] == "C0001" and posted["thread_ts"] == "1700000000.000001"
+    blocks = json.loads(posted["blocks"]) if isinstance(posted["blocks"], str) else posted["blocks"]
+    assert blocks[0]["text"]["text"] == "Machine learning engineer vs Data scientist"
+    assert all(b["type"] != "actions" for b in blocks)  # already public: nothing to share
+
+
+async def test_mention_outside_a_thread_starts_one_on_the_message(fake: FakeSlack, rolecall: str) -> None:
+    await deliver(rolecall, mention_event("<@UBOT|rolecall> mle", ts="1700000400.000400"), "EvTop")
+    (posted,) = await settle(fake, "chat.postMessage", 1)
+    assert posted["thread_ts"] == "1700000400.000400"
+    assert posted["text"].startswith("Machine learning engineer")
+
+
+async def test_a_redelivered_event_is_answered_once(fake: FakeSlack, rolecall: str) -> None:
+    event = mention_event("<@UBOT> mle")
+    await deliver(rolecall, event, "EvTwice")
+    await deliver(rolecall, event, "EvTwice", retry=1)
+    await deliver(rolecall, event, "EvTwice", retry=2)
+    assert len(await settle(fake, "chat.postMessage", 1)) == 1
+
+
+async def test_replicas_sharing_a_database_answer_an_event_once(fake: FakeSlack, library: Library) -> None:
+    first, second = await start_http(fake, library), await start_http(fake, library)  # the same DATABASE_URL
+    try:
+        event = mention_event("<@UBOT> mle")
+        await deliver(f"http://127.0.0.1:{first.port}", event, "EvReplicas")
+        await deliver(f"http://127.0.0.1:{second.port}", event, "EvReplicas", retry=1)
+        assert len(await settle(fake, "chat.postMessage", 1)) == 1
+    finally:
+        await first.stop()
+        await second.stop()
+
+
+async def test_a_dm_is_answered_in_the_dm(fake: FakeSlack, rolecall: str) -> None:
+    await deliver(rolecall, dm_event("de vs mle"), "EvDm")
+    (posted,) = await settle(fake, "chat.postMessage", 1)
+    assert posted["channel"] == "D0001" and "thread_ts" not in posted
+    assert posted["text"].startswith("Machine learning engineer vs Data engineer")
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {**dm_event("mle"), "user": "UBOT", "bot_id": "BBOT"},  # our own message
+        {**dm_event("mle"), "user": "UOTHER", "bot_id": "BOTHER", "subtype": "bot_message"},  # another bot
+        {
+            "type": "message",
+            "channel_type": "im",
+            "subtype": "message_changed",  # an edit: the new text is in 'message'
+            "channel": "D0001",
+            "ts": "1700000500.000500",
+            "event_ts": "1700000500.000500",
+            "hidden": True,
+            "message": {"type": "message", "user": "U111", "text": "mle", "ts": "1700000200.000200"},
+            "previous_message": {"type": "message", "user": "U111", "text": "ml", "ts": "1700000200.000200"},
+        },
+        {**dm_event("mle"), "subtype": "file_share"},  # any other subtype
+        {**dm_event("mle"), "channel_type": "channel", "channel": "C0001"},  # message.channels: not subscribed
+    ],
+    ids=["own", "bot", "edit", "subtype", "channel-message"],
+)
+async def test_bots_ourselves_edits_and_subtypes_get_no_answer(
+    fake: FakeSlack, rolecall: str, event: dict[str, Any]
+) -> None:
+    await deliver(rolecall, event, "EvIgnored")
+    await deliver(rolecall, dm_event("roles", channel="D0002"), "EvControl")  # answered: proves events arrive
+    (posted,) = await settle(fake, "chat.postMessage", 1)
+    assert posted["channel"] == "D0002"
+    assert not fake.accepted("chat.postEphemeral")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["<!channel> hello", "<@UBOT> <!here|here> mle vs ds", "<@U999> vs <!subteam^S1>", "&lt;!channel&gt; @everyone"],
+)
+async def test_a_mention_never_pings_anyone(fake: FakeSlack, rolecall: str, text: str) -> None:
+    await deliver(rolecall, mention_event(f"<@UBOT> {text}"), "EvPing")
+    (posted,) = await settle(fake, "chat.postMessage", 1)
+    assert "link_names" not in posted and "parse" not in posted
+    blocks = json.loads(posted["blocks"]) if isinstance(posted["blocks"], str) else posted["blocks"]
+    for shown in texts({"text": posted["text"], "blocks": blocks}):
+        for start in range(len(shown)):
+            if shown[start] == "<":
+                assert shown[start + 1 :].startswith("http"), shown
+
+
+async def test_the_rate_limit_holds_per_user(fake: FakeSlack, rolecall: str) -> None:
+    for n in range(USER_LIMIT + 2):
+        await deliver(rolecall, mention_event("<@UBOT> mle", ts=f"1700000600.{n:06d}"), f"EvRate{n}")
+    answers = await settle(fake, "chat.postMessage", USER_LIMIT)
+    assert len(answers) == USER_LIMIT
+    (notice,) = fake.accepted("chat.postEphemeral")  # one notice for the 6th, none for the 7th
+    assert notice["user"] == "U111" and notice["channel"] == "C0001" and "wait a minute" in notice["text"]
+    # Another member in the same channel is still answered.
+    await deliver(rolecall, mention_event("<@UBOT> mle", user="U222", ts="1700000700.000001"), "EvOther")
+    assert len(await settle(fake, "chat.postMessage", USER_LIMIT + 1)) == USER_LIMIT + 1
+
+
+async def test_the_rate_limit_in_a_dm_answers_with_one_short_message(fake: FakeSlack, rolecall: str) -> None:
+    for n in range(USER_LIMIT + 2):
+        await deliver(rolecall, dm_event("mle", ts=f"1700000800.{n:06d}"), f"EvDmRate{n}")
+    posted = await settle(fake, "chat.postMessage", USER_LIMIT + 1)
+    assert len(posted) == USER_LIMIT + 1
+    assert sum("wait a minute" in p["text"] for p in posted) == 1
+    assert not fake.accepted("chat.postEphemeral")
+
+
+def test_the_channel_limit_counts_all_members_and_the_window_slides() -> None:
+    now = [0.0]
+    limit = RateLimit(clock=lambda: now[0])
+    results = [limit.check(f"U{n}", "C1") for n in range(CHANNEL_LIMIT + 2)]
+    assert all(allowed for allowed, _ in results[:CHANNEL_LIMIT])
+    assert results[CHANNEL_LIMIT] == (False, CHANNEL_RATE_NOTICE)
+    assert results[CHANNEL_LIMIT + 1] == (False, None)  # one notice, not one per excess question
+    assert limit.check("Ufresh", "C2") == (True, None)  # other channels are not affected
+    now[0] = RATE_WINDOW
+    assert limit.check("U0", "C1") == (True, None)
+
+
+@pytest.mark.parametrize(("make", "user"), [(mention_event, "UMOD"), (dm_event, "UMOD"), (mention_event, "U111")])
+async def test_admin_via_mention_or_dm_is_refused(fake: FakeSlack, rolecall: str, make: Any, user: str) -> None:
+    await deliver(rolecall, make("<@UBOT> admin content", user=user), "EvAdmin")
+    if make is mention_event:
+        (refusal,) = await settle(fake, "chat.postEphemeral", 1)
+        assert not fake.accepted("chat.postMessage")
+    else:
+        (refusal,) = await settle(fake, "chat.postMessage", 1)
+    assert "/rolecall admin" in refusal["text"] and "moments" not in refusal["text"]
+
+
+async def test_socket_mode_delivers_a_mention(fake: FakeSlack, library: Library) -> None:
+    settings = slack_settings(fake, app_token=SecretStr("xapp-test-token"))
+    runtime = Runtime(settings, Handlers(library), RunOptions("socket"))
+    await runtime.start()
+    try:
+        payload = json.loads(event_body(mention_event("<@UBOT> mle", thread_ts="1.5"), "EvSocket"))
+        await fake.to_socket.put({"envelope_id": "env-2", "type": "events_api", "payload": payload})
+        ack = await asyncio.wait_for(fake.from_socket.get(), timeout=5)
+        (posted,) = await settle(fake, "chat.postMessage", 1)
+    finally:
+        await runtime.stop()
+    assert ack["envelope_id"] == "env-2"
+    assert posted["thread_ts"] == "1.5"
+
+
+def test_the_rate_limit_forgets_quiet_members() -> None:
+    now = [0.0]
+    limit = RateLimit(user_limit=1, clock=lambda: now[0])
+    for n in range(MAX_TRACKED + 1):
+        limit.check(f"U{n}", "C1")
+    now[0] = RATE_WINDOW
+    assert limit.check("Unew", "C2") == (True, None)
+    assert len(limit._answers) <= MAX_TRACKED  # the quiet windows were dropped
+    assert limit.check("U0", "C3") == (True, None)  # and a returning member starts afresh

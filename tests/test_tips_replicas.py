@@ -1,4 +1,4 @@
-"""Two bot processes on one real PostgreSQL server fire the same slot: exactly one post per destination."""
+"""Replicas on one real PostgreSQL server: one post per destination and slot, one answer per Slack event."""
 
 from __future__ import annotations
 
@@ -6,10 +6,16 @@ import asyncio
 import os
 from pathlib import Path
 
+import aiohttp
 import pytest
 from bot_process import bot_env, posts, start_bot
-from fakes.slack_api import FakeSlack
+from fakes.slack_api import SIGNING_SECRET, FakeSlack, event_body, mention_event, signed_headers
+from pydantic import SecretStr
 
+from bot.config import Settings, SlackSettings
+from bot.runtime import RunOptions, Runtime
+from content.library import Library
+from handlers import Handlers
 from scheduler.store import engine_for, metadata
 
 
@@ -65,3 +71,36 @@ async def test_two_replicas_starting_together_after_the_slot_catch_up_once(
         codes = [await bot.stop() for bot in bots]
     assert codes == [0, 0]
     assert sorted(channel for channel, _ in posts(fake)) == ["CTIPS1", "CTIPS2"]
+
+
+async def test_two_replicas_given_the_same_slack_event_answer_it_once(
+    fake: FakeSlack, pg_url: str, library: Library
+) -> None:
+    # Slack re-delivers an event it saw acknowledged late; the re-delivery may land on another replica at once.
+    slack = SlackSettings(
+        bot_token=SecretStr("xoxb-test-token"), signing_secret=SecretStr(SIGNING_SECRET), api_url=fake.api_url
+    )
+    replicas = [
+        Runtime(Settings(slack=slack, database_url=pg_url), Handlers(library), RunOptions("http", "127.0.0.1", 0))
+        for _ in range(2)
+    ]
+    for replica in replicas:
+        await replica.start()
+    try:
+        body = event_body(mention_event("<@UBOT> mle"), "EvPgReplicas")
+
+        async def deliver(replica: Runtime, retry: str) -> int:
+            headers = {**signed_headers(body), "Content-Type": "application/json", "X-Slack-Retry-Num": retry}
+            async with (
+                aiohttp.ClientSession(trust_env=False) as session,
+                session.post(f"http://127.0.0.1:{replica.port}/slack/events", data=body, headers=headers) as response,
+            ):
+                return response.status
+
+        assert await asyncio.gather(deliver(replicas[0], "0"), deliver(replicas[1], "1")) == [200, 200]
+        await fake.wait_for("chat.postMessage")
+        await asyncio.sleep(0.5)  # room for a duplicate to show up
+    finally:
+        for replica in replicas:
+            await replica.stop()
+    assert len(fake.accepted("chat.postMessage")) == 1

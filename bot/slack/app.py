@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -16,9 +16,11 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import SlackSettings
+from bot.slack.conversations import ADMIN_REFUSAL, EventDedupe, RateLimit, is_question, question
 from bot.slack.render import SHARE_ACTION, home_view, message
 from handlers import Handlers
 from handlers.asker import Asker, split_public
+from scheduler.store import Store
 
 log = logging.getLogger("rolecall.slack")
 
@@ -61,8 +63,16 @@ def web_client(settings: SlackSettings) -> AsyncWebClient:
     )
 
 
-def build_app(handlers: Handlers, settings: SlackSettings, mode: str) -> AsyncApp:
-    """The bolt app answering ``settings.command``; ``mode`` is 'socket' or 'http'.
+def build_app(
+    handlers: Handlers,
+    settings: SlackSettings,
+    mode: str,
+    store: Store | None = None,
+    rate_limit: RateLimit | None = None,
+) -> AsyncApp:
+    """The bolt app answering ``settings.command``, mentions and DMs; ``mode`` is 'socket' or 'http'.
+
+    ``store`` keeps the ids of answered events so that replicas answer each event once; without it, memory does.
 
     In HTTP mode the app is served only through ``bot.slack.http.slack_routes``, which verifies every request's
     signature (Slack's v0 scheme, the same 5-minute window) before bolt sees it; bolt's own check would repeat the
@@ -112,7 +122,60 @@ def build_app(handlers: Handlers, settings: SlackSettings, mode: str) -> AsyncAp
         view = home_view([handlers.help(), handlers.roles(), handlers.tip()])
         await client.views_publish(user_id=event["user"], view=view)
 
+    dedupe = EventDedupe(store)
+    limit = rate_limit or RateLimit()
+
+    async def converse(
+        body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient, dm: bool
+    ) -> None:
+        """Answer a mention (in its thread, for everyone) or a DM, once per event and within the rate limit."""
+        bot_user_id = context.bot_user_id  # from auth.test (bolt's authorize)
+        if not is_question(event, bot_user_id):
+            return
+        if not await dedupe.first(str(body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}")):
+            return  # a re-delivery (X-Slack-Retry-Num) of an event already answered, here or on another replica
+        channel, user = event["channel"], event["user"]
+        # A mention answers in its thread, or starts one on the message; a DM answers in place (or its thread).
+        thread_ts = event.get("thread_ts") if dm else event.get("thread_ts") or event.get("ts")
+        text, _ = split_public(question(event.get("text", ""), bot_user_id))
+
+        async def notice(note: str) -> None:
+            # Only the asker sees it in a channel; a DM is already private.
+            if dm:
+                await client.chat_postMessage(channel=channel, text=note, thread_ts=thread_ts)
+            else:
+                await client.chat_postEphemeral(channel=channel, user=user, text=note, thread_ts=thread_ts)
+
+        # Checked first, so that refusals count too: nothing a member sends makes the bot post without limit.
+        allowed, note = limit.check(user, channel)
+        if not allowed:
+            if note is not None:
+                await notice(note)
+            return
+        if text.split(" ", 1)[0].lower() == "admin":
+            await notice(ADMIN_REFUSAL)  # admin output never goes in a channel, a thread or a DM answer
+            return
+        reply = handlers.handle(text, Asker("slack", user=user))
+        # No link_names and no parse: the renderer escapes every text, so nothing in a question pings anyone.
+        await client.chat_postMessage(
+            channel=channel, thread_ts=thread_ts, unfurl_links=False, unfurl_media=False, **message(reply)
+        )
+
+    async def on_mention(
+        body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+    ) -> None:
+        await converse(body, event, context, client, dm=False)
+
+    async def on_message(
+        body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+    ) -> None:
+        if event.get("channel_type") == "im":  # message.im only; other message events are not subscribed
+            await converse(body, event, context, client, dm=True)
+
     app.action(SHARE_ACTION)(ack=just_ack, lazy=[share])
     app.event("app_home_opened")(ack=just_ack, lazy=[publish_home])
+    # Ack at once, answer after the ack: Slack's 3-second limit never waits on the database or the Web API.
+    app.event("app_mention")(ack=just_ack, lazy=[on_mention])
+    app.event("message")(ack=just_ack, lazy=[on_message])
 
     return app

@@ -52,6 +52,56 @@ def slash_command_body(text: str, user_id: str = "U111", command: str = "/roleca
     )
 
 
+def event_body(event: dict[str, Any], event_id: str = "Ev0001", bot_user_id: str = "UBOT") -> str:
+    """An Events API ``event_callback`` envelope, as Slack posts it to the request URL (JSON)."""
+    return json.dumps(
+        {
+            "token": "legacy-verification-token",
+            "team_id": "T0001",
+            "api_app_id": "A0001",
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "authorizations": [{"enterprise_id": None, "team_id": "T0001", "user_id": bot_user_id, "is_bot": True}],
+            "is_ext_shared_channel": False,
+            "event_context": "4-fake",
+        }
+    )
+
+
+def mention_event(
+    text: str, user: str = "U111", channel: str = "C0001", ts: str = "1700000100.000100", thread_ts: str | None = None
+) -> dict[str, Any]:
+    """An ``app_mention`` event: the text still holds the mention, as Slack sends it."""
+    event = {
+        "type": "app_mention",
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "channel": channel,
+        "event_ts": ts,
+        "team": "T0001",
+    }
+    if thread_ts is not None:
+        event["thread_ts"] = thread_ts
+    return event
+
+
+def dm_event(text: str, user: str = "U111", channel: str = "D0001", ts: str = "1700000200.000200") -> dict[str, Any]:
+    """A ``message.im`` event: a ``message`` with ``channel_type: im``."""
+    return {
+        "type": "message",
+        "channel_type": "im",
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "channel": channel,
+        "event_ts": ts,
+        "team": "T0001",
+    }
+
+
 @dataclass
 class Call:
     """One request that reached the fake Web API."""
@@ -160,6 +210,10 @@ class FakeSlack:
                 stored["metadata"] = json.loads(metadata) if isinstance(metadata, str) else metadata
             self.history[str(body.get("channel"))].append(stored)
             return {"ok": True, "channel": body.get("channel"), "ts": ts}
+        if method == "chat.postEphemeral":
+            # Shown to one user only and never stored in the channel's history, as Slack documents.
+            self._ts += 1
+            return {"ok": True, "message_ts": f"1700000000.{self._ts:06d}"}
         if method == "conversations.history":
             # Newest first; metadata only with include_all_metadata, as Slack documents.
             with_metadata = str(body.get("include_all_metadata", "")).lower() in ("true", "1")

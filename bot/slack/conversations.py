@@ -1,0 +1,131 @@
+"""Mentions, threads and DMs on Slack: which events to answer, each event once, and not too often.
+
+Slack re-delivers an event it did not see acknowledged within 3 seconds (``X-Slack-Retry-Num``), with the same
+``event_id``; bolt does not deduplicate, so ``EventDedupe`` does, in the database when there is one so that replicas
+agree. ``RateLimit`` keeps one member (or one busy channel) from making the bot flood a channel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from scheduler.store import Store
+
+log = logging.getLogger("rolecall.slack")
+
+DEDUPE_TTL = timedelta(minutes=10)  # Slack's retries come within minutes (1 s, 1 min, 5 min)
+USER_LIMIT = 5  # answers per member per RATE_WINDOW, across channels and DMs
+CHANNEL_LIMIT = 20  # answers per channel per RATE_WINDOW, all members together
+RATE_WINDOW = 60.0  # seconds
+MAX_TRACKED = 10_000  # users and channels kept in the rate limit's memory before quiet ones are dropped
+
+# Message subtypes are edits, deletions, joins, bot posts and the like: none of them is a question.
+ANSWERED_SUBTYPES: frozenset[str] = frozenset()
+
+ADMIN_REFUSAL = "Admin commands are never answered in public: use the slash command, `/rolecall admin ...`."
+RATE_NOTICE = "You're asking faster than I answer in here: please wait a minute before the next question."
+CHANNEL_RATE_NOTICE = "This channel is asking faster than I answer: please wait a minute before the next question."
+
+
+def question(text: str, bot_user_id: str | None) -> str:
+    """The text after the mention: ``<@UBOT> mle vs ds`` -> ``mle vs ds`` (also ``<@UBOT|rolecall>``)."""
+    if bot_user_id:
+        text = re.sub(rf"<@{re.escape(bot_user_id)}(\|[^>]*)?>", " ", text)
+    return " ".join(text.split())
+
+
+def is_question(event: dict[str, Any], bot_user_id: str | None) -> bool:
+    """A member's own new message: not a bot, not ourselves, not an edit or any other subtype."""
+    if event.get("bot_id") or event.get("bot_profile"):
+        return False
+    if event.get("subtype") is not None and event.get("subtype") not in ANSWERED_SUBTYPES:
+        return False
+    user = event.get("user")
+    return bool(user) and user != bot_user_id
+
+
+class EventDedupe:
+    """One answer per ``event_id``: in the store when there is one (all replicas), else in this process's memory.
+
+    When the store cannot be reached, the memory answers instead: better an answer that might repeat on another
+    replica than no answer at all.
+    """
+
+    def __init__(self, store: Store | None, ttl: timedelta = DEDUPE_TTL) -> None:
+        self._store = store
+        self._ttl = ttl
+        self._seen: dict[str, float] = {}
+
+    def _first_in_memory(self, event_id: str) -> bool:
+        now = time.monotonic()
+        for old in [key for key, at in self._seen.items() if now - at > self._ttl.total_seconds()]:
+            del self._seen[old]
+        if event_id in self._seen:
+            return False
+        self._seen[event_id] = now
+        return True
+
+    async def first(self, event_id: str) -> bool:
+        """True the first time ``event_id`` arrives; False for every re-delivery."""
+        if self._store is None:
+            return self._first_in_memory(event_id)
+        try:
+            # The store is synchronous (SQLAlchemy Core): keep the event loop free while it answers.
+            first = await asyncio.to_thread(
+                self._store.first_delivery, f"slack:{event_id}", datetime.now(UTC), self._ttl
+            )
+        except Exception as exc:  # an unreachable database must not silence the bot
+            log.warning("event dedupe: the store failed (%s); deduplicating in memory", type(exc).__name__)
+            return self._first_in_memory(event_id)
+        # Also remember it here, so a store that fails later still knows what this process answered.
+        return self._first_in_memory(event_id) and first
+
+
+class RateLimit:
+    """Sliding-window limits per user and per channel, with one notice per key per window.
+
+    Kept in memory: each replica limits what it answers itself, which bounds a flood to replicas x limit.
+    """
+
+    def __init__(
+        self,
+        user_limit: int = USER_LIMIT,
+        channel_limit: int = CHANNEL_LIMIT,
+        window: float = RATE_WINDOW,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._limits = {"user": user_limit, "channel": channel_limit}
+        self._window = window
+        self._clock = clock
+        self._answers: dict[str, deque[float]] = defaultdict(deque)
+        self._noticed: dict[str, float] = {}
+
+    def check(self, user: str, channel: str) -> tuple[bool, str | None]:
+        """(allowed, notice): allowed answers are counted; a refusal carries a notice only the first time."""
+        now = self._clock()
+        keys = {"user": f"user:{user}", "channel": f"channel:{channel}"}
+        for kind, key in keys.items():
+            answers = self._answers[key]
+            while answers and now - answers[0] >= self._window:
+                answers.popleft()
+            if len(answers) >= self._limits[kind]:
+                # One notice per key until the window frees a slot: more would be its own flood.
+                if now - self._noticed.get(key, -self._window) < self._window:
+                    return False, None
+                self._noticed[key] = now
+                return False, RATE_NOTICE if kind == "user" else CHANNEL_RATE_NOTICE
+        for key in keys.values():
+            self._answers[key].append(now)
+        if len(self._answers) > MAX_TRACKED:
+            # Members and channels that went quiet leave empty windows behind: drop them, keep memory bounded.
+            for key in [key for key, times in self._answers.items() if not times or now - times[-1] >= self._window]:
+                del self._answers[key]
+                self._noticed.pop(key, None)
+        return True, None
