@@ -1,7 +1,7 @@
 """Per-user and per-channel limits on conversational answers (mentions and DMs), so one member can't flood a channel.
 
-In memory, per process: the Discord adapter runs in exactly one process (one gateway connection), so a count kept
-here is the whole count.
+One rule for both platforms. Kept in memory, per process: each replica limits what it answers itself, which bounds
+a flood to replicas x limit (the Discord adapter runs in exactly one process, so there it is the whole count).
 """
 
 from __future__ import annotations
@@ -9,23 +9,18 @@ from __future__ import annotations
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
-from enum import Enum
+from typing import Literal
 
 WINDOW_SECONDS = 60.0
-USER_ANSWERS_PER_WINDOW = 5  # one member: enough for a conversation, too few to flood
+USER_ANSWERS_PER_WINDOW = 5  # one member, across channels and DMs: enough for a conversation, too few to flood
 CHANNEL_ANSWERS_PER_WINDOW = 20  # one channel (or DM), all members together
+MAX_TRACKED = 10_000  # users and channels kept in memory before quiet ones are dropped
 
-
-class Verdict(Enum):
-    """What to do with one request."""
-
-    ANSWER = "answer"
-    NOTICE = "notice"  # over a limit: one short notice, the first time in a window for this user
-    DROP = "drop"  # over a limit and already told: say nothing
+Over = Literal["user", "channel"]
 
 
 class ConversationLimits:
-    """Sliding one-minute windows per user and per channel, plus at most one notice per user per window."""
+    """Sliding one-minute windows per user and per channel, with one notice per user or channel per window."""
 
     def __init__(
         self,
@@ -34,40 +29,33 @@ class ConversationLimits:
         window: float = WINDOW_SECONDS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.per_user = per_user
-        self.per_channel = per_channel
-        self.window = window
-        self.clock = clock
-        self._users: dict[str, deque[float]] = defaultdict(deque)
-        self._channels: dict[str, deque[float]] = defaultdict(deque)
+        self._limits: dict[Over, int] = {"user": per_user, "channel": per_channel}
+        self._window = window
+        self._clock = clock
+        self._answers: dict[str, deque[float]] = defaultdict(deque)
         self._noticed: dict[str, float] = {}
 
-    def _prune(self, stamps: deque[float], now: float) -> deque[float]:
-        while stamps and stamps[0] <= now - self.window:
-            stamps.popleft()
-        return stamps
+    def check(self, user: str, channel: str) -> tuple[bool, Over | None]:
+        """(allowed, notice): an allowed answer is counted; a refusal names the limit the first time, else None.
 
-    def check(self, user: str, channel: str) -> Verdict:
-        """Count an answer for ``user`` in ``channel`` if both are under their limit; else say whether to notice."""
-        now = self.clock()
-        if len(self._users) > 1024:  # many members in one window: clear the idle ones
-            self._forget(now)
-        users, channels = self._prune(self._users[user], now), self._prune(self._channels[channel], now)
-        if len(users) < self.per_user and len(channels) < self.per_channel:
-            users.append(now)
-            channels.append(now)
-            return Verdict.ANSWER
-        # Refused requests are not counted: a member who keeps asking is not locked out past the window.
-        last = self._noticed.get(user)
-        if last is not None and now - last < self.window:
-            return Verdict.DROP
-        self._noticed[user] = now
-        return Verdict.NOTICE
-
-    def _forget(self, now: float) -> None:
-        """Drop idle keys so memory stays bounded by recent activity."""
-        for table in (self._users, self._channels):
-            for key in [k for k, stamps in table.items() if not self._prune(stamps, now)]:
-                del table[key]
-        for key in [k for k, at in self._noticed.items() if now - at >= self.window]:
-            del self._noticed[key]
+        Refused requests are not counted: a member who keeps asking is not locked out past the window."""
+        now = self._clock()
+        keys: dict[Over, str] = {"user": f"user:{user}", "channel": f"channel:{channel}"}
+        for kind, key in keys.items():
+            answers = self._answers[key]
+            while answers and now - answers[0] >= self._window:
+                answers.popleft()
+            if len(answers) >= self._limits[kind]:
+                # One notice per key until the window frees a slot: more would be its own flood.
+                if now - self._noticed.get(key, -self._window) < self._window:
+                    return False, None
+                self._noticed[key] = now
+                return False, kind
+        for key in keys.values():
+            self._answers[key].append(now)
+        if len(self._answers) > MAX_TRACKED:
+            # Members and channels that went quiet leave empty windows behind: drop them, keep memory bounded.
+            for key in [key for key, times in self._answers.items() if not times or now - times[-1] >= self._window]:
+                del self._answers[key]
+                self._noticed.pop(key, None)
+        return True, None

@@ -25,17 +25,14 @@ from fakes.slack_api import (
 from pydantic import SecretStr
 
 from bot.config import Settings, SlackSettings
+from bot.ratelimit import CHANNEL_ANSWERS_PER_WINDOW as CHANNEL_LIMIT
+from bot.ratelimit import MAX_TRACKED, ConversationLimits
+from bot.ratelimit import USER_ANSWERS_PER_WINDOW as USER_LIMIT
+from bot.ratelimit import WINDOW_SECONDS as RATE_WINDOW
 from bot.runtime import RunOptions, Runtime
 from bot.slack import render
 from bot.slack.app import web_client
-from bot.slack.conversations import (
-    CHANNEL_LIMIT,
-    CHANNEL_RATE_NOTICE,
-    MAX_TRACKED,
-    RATE_WINDOW,
-    USER_LIMIT,
-    RateLimit,
-)
+from bot.slack.conversations import CHANNEL_RATE_NOTICE, NOTICES
 from bot.slack.poster import SlackPoster
 from content.library import Library
 from handlers import Handlers
@@ -541,10 +538,11 @@ async def test_the_rate_limit_in_a_dm_answers_with_one_short_message(fake: FakeS
 
 def test_the_channel_limit_counts_all_members_and_the_window_slides() -> None:
     now = [0.0]
-    limit = RateLimit(clock=lambda: now[0])
+    limit = ConversationLimits(clock=lambda: now[0])
     results = [limit.check(f"U{n}", "C1") for n in range(CHANNEL_LIMIT + 2)]
     assert all(allowed for allowed, _ in results[:CHANNEL_LIMIT])
-    assert results[CHANNEL_LIMIT] == (False, CHANNEL_RATE_NOTICE)
+    assert results[CHANNEL_LIMIT] == (False, "channel")
+    assert NOTICES["channel"] == CHANNEL_RATE_NOTICE
     assert results[CHANNEL_LIMIT + 1] == (False, None)  # one notice, not one per excess question
     assert limit.check("Ufresh", "C2") == (True, None)  # other channels are not affected
     now[0] = RATE_WINDOW
@@ -579,7 +577,7 @@ async def test_socket_mode_delivers_a_mention(fake: FakeSlack, library: Library)
 
 def test_the_rate_limit_forgets_quiet_members() -> None:
     now = [0.0]
-    limit = RateLimit(user_limit=1, clock=lambda: now[0])
+    limit = ConversationLimits(per_user=1, clock=lambda: now[0])
     for n in range(MAX_TRACKED + 1):
         limit.check(f"U{n}", "C1")
     now[0] = RATE_WINDOW

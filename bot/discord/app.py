@@ -18,7 +18,7 @@ from discord import app_commands
 
 from bot.config import DiscordSettings
 from bot.discord.render import MAX_CHOICE_NAME, MAX_CHOICES, reply_embed, trim
-from bot.ratelimit import ConversationLimits, Verdict
+from bot.ratelimit import ConversationLimits
 from handlers import Handlers
 from handlers.asker import Asker
 from handlers.reply import Reply, Section
@@ -193,11 +193,10 @@ class RoleCallClient(discord.Client):
         # message.mentions holds users only: @everyone, @here and role pings do not count as asking us.
         if not is_dm and not any(user.id == me.id for user in message.mentions):
             return
-        verdict = self.limits.check(str(message.author.id), str(message.channel.id))
-        if verdict is Verdict.DROP:
-            return
-        if verdict is Verdict.NOTICE:
-            await self._reply(message, SLOW_DOWN)
+        allowed, over = self.limits.check(str(message.author.id), str(message.channel.id))
+        if not allowed:
+            if over is not None:  # one short notice per window, then silence
+                await self._reply(message, SLOW_DOWN)
             return
         text = mention_text(message.content, me.id)
         if text.partition(" ")[0].lower() == "admin":

@@ -16,7 +16,8 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import SlackSettings
-from bot.slack.conversations import ADMIN_REFUSAL, EventDedupe, RateLimit, is_question, question
+from bot.ratelimit import ConversationLimits
+from bot.slack.conversations import ADMIN_REFUSAL, NOTICES, EventDedupe, is_question, question
 from bot.slack.render import SHARE_ACTION, home_view, message
 from handlers import Handlers
 from handlers.asker import Asker, split_public
@@ -68,7 +69,7 @@ def build_app(
     settings: SlackSettings,
     mode: str,
     store: Store | None = None,
-    rate_limit: RateLimit | None = None,
+    rate_limit: ConversationLimits | None = None,
 ) -> AsyncApp:
     """The bolt app answering ``settings.command``, mentions and DMs; ``mode`` is 'socket' or 'http'.
 
@@ -123,7 +124,7 @@ def build_app(
         await client.views_publish(user_id=event["user"], view=view)
 
     dedupe = EventDedupe(store)
-    limit = rate_limit or RateLimit()
+    limit = rate_limit or ConversationLimits()
 
     async def converse(
         body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient, dm: bool
@@ -147,10 +148,10 @@ def build_app(
                 await client.chat_postEphemeral(channel=channel, user=user, text=note, thread_ts=thread_ts)
 
         # Checked first, so that refusals count too: nothing a member sends makes the bot post without limit.
-        allowed, note = limit.check(user, channel)
+        allowed, over = limit.check(user, channel)
         if not allowed:
-            if note is not None:
-                await notice(note)
+            if over is not None:
+                await notice(NOTICES[over])
             return
         if text.split(" ", 1)[0].lower() == "admin":
             await notice(ADMIN_REFUSAL)  # admin output never goes in a channel, a thread or a DM answer

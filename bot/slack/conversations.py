@@ -2,7 +2,7 @@
 
 Slack re-delivers an event it did not see acknowledged within 3 seconds (``X-Slack-Retry-Num``), with the same
 ``event_id``; bolt does not deduplicate, so ``EventDedupe`` does, in the database when there is one so that replicas
-agree. ``RateLimit`` keeps one member (or one busy channel) from making the bot flood a channel.
+agree. ``bot.ratelimit`` keeps one member (or one busy channel) from making the bot flood a channel.
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ import asyncio
 import logging
 import re
 import time
-from collections import defaultdict, deque
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,17 +19,15 @@ from scheduler.store import Store
 log = logging.getLogger("rolecall.slack")
 
 DEDUPE_TTL = timedelta(minutes=10)  # Slack's retries come within minutes (1 s, 1 min, 5 min)
-USER_LIMIT = 5  # answers per member per RATE_WINDOW, across channels and DMs
-CHANNEL_LIMIT = 20  # answers per channel per RATE_WINDOW, all members together
-RATE_WINDOW = 60.0  # seconds
-MAX_TRACKED = 10_000  # users and channels kept in the rate limit's memory before quiet ones are dropped
 
 # Message subtypes are edits, deletions, joins, bot posts and the like: none of them is a question.
 ANSWERED_SUBTYPES: frozenset[str] = frozenset()
 
 ADMIN_REFUSAL = "Admin commands are never answered in public: use the slash command, `/rolecall admin ...`."
+# What a member over a limit is told, once per window (see bot.ratelimit).
 RATE_NOTICE = "You're asking faster than I answer in here: please wait a minute before the next question."
 CHANNEL_RATE_NOTICE = "This channel is asking faster than I answer: please wait a minute before the next question."
+NOTICES = {"user": RATE_NOTICE, "channel": CHANNEL_RATE_NOTICE}
 
 
 def question(text: str, bot_user_id: str | None) -> str:
@@ -88,44 +84,3 @@ class EventDedupe:
         return self._first_in_memory(event_id) and first
 
 
-class RateLimit:
-    """Sliding-window limits per user and per channel, with one notice per key per window.
-
-    Kept in memory: each replica limits what it answers itself, which bounds a flood to replicas x limit.
-    """
-
-    def __init__(
-        self,
-        user_limit: int = USER_LIMIT,
-        channel_limit: int = CHANNEL_LIMIT,
-        window: float = RATE_WINDOW,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._limits = {"user": user_limit, "channel": channel_limit}
-        self._window = window
-        self._clock = clock
-        self._answers: dict[str, deque[float]] = defaultdict(deque)
-        self._noticed: dict[str, float] = {}
-
-    def check(self, user: str, channel: str) -> tuple[bool, str | None]:
-        """(allowed, notice): allowed answers are counted; a refusal carries a notice only the first time."""
-        now = self._clock()
-        keys = {"user": f"user:{user}", "channel": f"channel:{channel}"}
-        for kind, key in keys.items():
-            answers = self._answers[key]
-            while answers and now - answers[0] >= self._window:
-                answers.popleft()
-            if len(answers) >= self._limits[kind]:
-                # One notice per key until the window frees a slot: more would be its own flood.
-                if now - self._noticed.get(key, -self._window) < self._window:
-                    return False, None
-                self._noticed[key] = now
-                return False, RATE_NOTICE if kind == "user" else CHANNEL_RATE_NOTICE
-        for key in keys.values():
-            self._answers[key].append(now)
-        if len(self._answers) > MAX_TRACKED:
-            # Members and channels that went quiet leave empty windows behind: drop them, keep memory bounded.
-            for key in [key for key, times in self._answers.items() if not times or now - times[-1] >= self._window]:
-                del self._answers[key]
-                self._noticed.pop(key, None)
-        return True, None
