@@ -31,7 +31,7 @@ class ConversationLimits:
     ) -> None:
         self._limits: dict[Over, int] = {"user": per_user, "channel": per_channel}
         self._window = window
-        self._clock = clock
+        self.clock = clock  # public: tests move time forward
         self._answers: dict[str, deque[float]] = defaultdict(deque)
         self._noticed: dict[str, float] = {}
 
@@ -39,7 +39,7 @@ class ConversationLimits:
         """(allowed, notice): an allowed answer is counted; a refusal names the limit the first time, else None.
 
         Refused requests are not counted: a member who keeps asking is not locked out past the window."""
-        now = self._clock()
+        now = self.clock()
         keys: dict[Over, str] = {"user": f"user:{user}", "channel": f"channel:{channel}"}
         for kind, key in keys.items():
             answers = self._answers[key]
