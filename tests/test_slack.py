@@ -16,6 +16,7 @@ from conftest import write_huge_episode
 from fakes.slack_api import (
     SIGNING_SECRET,
     FakeSlack,
+    actions_payload,
     dm_event,
     event_body,
     mention_event,
@@ -176,17 +177,9 @@ async def test_public_posts_in_channel_without_share_button(rolecall: str) -> No
 
 
 async def test_share_button_posts_the_answer_in_channel(fake: FakeSlack, rolecall: str) -> None:
-    payload = {
-        "type": "block_actions",
-        "user": {"id": "U111", "username": "member", "team_id": "T0001"},
-        "api_app_id": "A0001",
-        "token": "legacy-verification-token",
-        "container": {"type": "message", "message_ts": "1.2", "channel_id": "C0001", "is_ephemeral": True},
-        "trigger_id": "1.2.3",
-        "team": {"id": "T0001", "domain": "community"},
-        "channel": {"id": "C0001", "name": "general"},
-        "response_url": f"{fake.url}/response/1",
-        "actions": [
+    payload = actions_payload(
+        fake,
+        [
             {
                 "action_id": render.SHARE_ACTION,
                 "block_id": "b1",
@@ -196,7 +189,7 @@ async def test_share_button_posts_the_answer_in_channel(fake: FakeSlack, rolecal
                 "action_ts": "1.3",
             }
         ],
-    }
+    )
     body = urlencode({"payload": json.dumps(payload)})
     status, _, _ = await post(rolecall, body, signed_headers(body))
     assert status == 200

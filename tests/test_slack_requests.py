@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import aiohttp
 import pytest
-from fakes.slack_api import FakeSlack, signed_headers, slash_command_body
+from fakes.slack_api import FakeSlack, actions_payload, signed_headers, slash_command_body
 from test_slack import post, start_http
 
 from bot.slack import render
@@ -27,21 +27,6 @@ async def rolecall(fake: FakeSlack, library: Library) -> AsyncIterator[str]:
     runtime = await start_http(fake, library)
     yield f"http://127.0.0.1:{runtime.port}"
     await runtime.stop()
-
-
-def actions_payload(fake: FakeSlack, actions: Any) -> dict[str, Any]:
-    return {
-        "type": "block_actions",
-        "user": {"id": "U111", "username": "member", "team_id": "T0001"},
-        "api_app_id": "A0001",
-        "token": "legacy-verification-token",
-        "container": {"type": "message", "message_ts": "1.2", "channel_id": "C0001", "is_ephemeral": True},
-        "trigger_id": "1.2.3",
-        "team": {"id": "T0001", "domain": "community"},
-        "channel": {"id": "C0001", "name": "general"},
-        "response_url": f"{fake.url}/response/1",
-        "actions": actions,
-    }
 
 
 def share_action(value: Any) -> dict[str, Any]:

@@ -256,3 +256,19 @@ class FakeSlack:
         finally:
             sender.cancel()
         return ws
+
+
+def actions_payload(fake: FakeSlack, actions: Any) -> dict[str, Any]:
+    """A ``block_actions`` interaction as Slack sends it, with this fake's response_url."""
+    return {
+        "type": "block_actions",
+        "user": {"id": "U111", "username": "member", "team_id": "T0001"},
+        "api_app_id": "A0001",
+        "token": "legacy-verification-token",
+        "container": {"type": "message", "message_ts": "1.2", "channel_id": "C0001", "is_ephemeral": True},
+        "trigger_id": "1.2.3",
+        "team": {"id": "T0001", "domain": "community"},
+        "channel": {"id": "C0001", "name": "general"},
+        "response_url": f"{fake.url}/response/1",
+        "actions": actions,
+    }
