@@ -36,3 +36,8 @@ def shorten(text: str, limit: int, keep_whole: re.Pattern[str] | None = None) ->
             if start < cut < end:
                 cut = start
     return text[:cut].rstrip() + ELLIPSIS
+
+
+def more_text(count: int) -> str:
+    """The line that stands for citations left out."""
+    return f"{ELLIPSIS} and {count} more"

@@ -10,7 +10,7 @@ import re
 
 import discord
 
-from bot.shorten import ELLIPSIS, shorten
+from bot.shorten import ELLIPSIS, more_text, shorten
 from handlers.reply import Citation, Reply, Section
 
 # Discord's documented limits (Embed object limits, Create Message).
@@ -57,11 +57,6 @@ def fitted_citation_line(citation: Citation) -> str | None:
     """The citation line within a field value, its link whole; None if the link alone is too long."""
     line = trim(citation_line(citation), MAX_FIELD_VALUE)
     return line if line.startswith(f"[{citation.link_text}]({citation.url})") else None
-
-
-def more_text(count: int) -> str:
-    """The line that stands for citations left out."""
-    return f"{ELLIPSIS} and {count} more"
 
 
 def _chunks(lines: list[str], limit: int) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.shorten import ELLIPSIS, shorten
+from bot.shorten import ELLIPSIS, more_text, shorten
 from handlers.reply import Citation, Reply, Section
 
 # Slack's documented limits (Block Kit reference).
@@ -73,11 +73,6 @@ def citation_element(citation: Citation) -> str | None:
     """The citation's context text within Slack's element limit, its link whole; None if the link alone is too long."""
     text = trim(citation_link(citation), MAX_CONTEXT_TEXT)
     return text if text.startswith(f"<{escape(citation.url)}|{citation.link_text}>") else None
-
-
-def more_text(count: int) -> str:
-    """The line that stands for citations left out."""
-    return f"{ELLIPSIS} and {count} more"
 
 
 def _context_blocks(texts: list[str]) -> list[Block]:
