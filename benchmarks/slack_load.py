@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # the signing helpers and the fake Slack Web API live with the tests
 
 from fakes.slack_api import SIGNING_SECRET, FakeSlack, signed_headers, slash_command_body  # noqa: E402
-from figures import drop_proxies, pct  # noqa: E402
+from figures import drop_proxies, pct, wait_healthy  # noqa: E402
 
 
 def serve_bare(port: int, api_url: str) -> None:
@@ -64,18 +64,6 @@ def start_server(kind: str, port: int, api_url: str, workdir: str) -> subprocess
         env.update(SLACK_BOT_TOKEN="xoxb-bench", SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=api_url)
         args = [sys.executable, "-m", "bot", "run", "--slack-mode", "http", "--host", "127.0.0.1", "--port", str(port)]
     return subprocess.Popen(args, cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-async def wait_healthy(session: aiohttp.ClientSession, port: int) -> None:
-    for _ in range(400):
-        try:
-            async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
-                if response.status == 200:
-                    return
-        except aiohttp.ClientConnectionError:
-            pass
-        await asyncio.sleep(0.05)
-    raise RuntimeError("server did not start")
 
 
 async def load(session: aiohttp.ClientSession, port: int, queries: list[str], count: int, concurrency: int):  # type: ignore[no-untyped-def]

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import aiohttp
+from figures import wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
@@ -77,14 +78,7 @@ async def http_run(env: dict[str, str], cwd: Path, args: list[str]) -> tuple[flo
         stderr=asyncio.subprocess.DEVNULL,
     )
     async with aiohttp.ClientSession(trust_env=False) as session:
-        while True:
-            try:
-                async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
-                    if response.status == 200:
-                        break
-            except aiohttp.ClientConnectionError:
-                pass
-            await asyncio.sleep(0.01)
+        await wait_healthy(session, port, interval=0.01, timeout=60.0)  # fine-grained: the wait is what is measured
     ready = time.perf_counter() - started
     rss = peak_rss_mb(process.pid)
     process.terminate()
