@@ -7,7 +7,11 @@ from content.loader import boundary_roles
 from content.schema import Boundary, Episode, Moment, Role
 from content.search import Hit
 from content.text import preview
-from handlers.reply import Citation, Reply, Section, Suggestion
+from handlers.navigation import target
+from handlers.reply import Action, Citation, Menu, Reply, Section, Suggestion
+
+# Next steps under a role: its boundaries, then up to this many of the moments it cites.
+TOP_MOMENTS = 3
 
 
 def role_query(role: Role) -> str:
@@ -24,11 +28,17 @@ def boundary_query(library: Library, boundary: Boundary) -> str:
 def suggestion(library: Library, hit: Hit) -> Suggestion:
     """A did-you-mean entry for a resolver hit."""
     content = library.content
+    clicked = target(hit.kind, hit.id)
     if hit.kind == "role":
-        return Suggestion(hit.label, role_query(content.roles[hit.id]))
+        return Suggestion(hit.label, role_query(content.roles[hit.id]), clicked)
     if hit.kind == "boundary":
-        return Suggestion(hit.label, boundary_query(library, content.boundaries[hit.id]))
-    return Suggestion(hit.label, hit.id)
+        return Suggestion(hit.label, boundary_query(library, content.boundaries[hit.id]), clicked)
+    return Suggestion(hit.label, hit.id, clicked)
+
+
+def moment_action(moment: Moment) -> Action:
+    """A button or menu option that opens one moment: '44:23 Batch scoring'."""
+    return Action(f"{moment.at} {moment.topic}", target("moment", moment.key))
 
 
 def _citations(library: Library, entry: Role | Boundary) -> tuple[Citation, ...]:
@@ -42,10 +52,13 @@ def _citations(library: Library, entry: Role | Boundary) -> tuple[Citation, ...]
 def role_reply(library: Library, role: Role, score: float | None = None) -> Reply:
     """What a role is, what it does, which skills it needs, and where it meets other roles."""
     content = library.content
-    boundaries = []
+    boundaries, actions = [], []
     for boundary in content.boundaries_of(role.id):
-        others = [content.roles[r].name for r in boundary_roles(boundary) if r != role.id]
-        boundaries.append(f"vs {' / '.join(others)}: {boundary.crux} (ask: {boundary_query(library, boundary)})")
+        others = " / ".join(content.roles[r].name for r in boundary_roles(boundary) if r != role.id)
+        boundaries.append(f"vs {others}: {boundary.crux} (ask: {boundary_query(library, boundary)})")
+        actions.append(Action(f"vs {others}", target("boundary", boundary.id)))
+    cited = [content.moments[s.key] for s in role.sources if s.at is not None]
+    actions += [moment_action(m) for m in cited[:TOP_MOMENTS]]
     sections = [
         Section(text=role.summary),
         Section("Responsibilities", items=role.responsibilities),
@@ -53,7 +66,16 @@ def role_reply(library: Library, role: Role, score: float | None = None) -> Repl
     ]
     if boundaries:
         sections.append(Section("Boundaries", items=tuple(boundaries)))
-    return Reply("role", role.name, tuple(sections), _citations(library, role), ref=role.id, score=score)
+    return Reply(
+        "role",
+        role.name,
+        tuple(sections),
+        _citations(library, role),
+        ref=role.id,
+        score=score,
+        actions=tuple(actions),
+        rated=f"role:{role.id}",
+    )
 
 
 def boundary_reply(library: Library, boundary: Boundary, score: float | None = None) -> Reply:
@@ -68,7 +90,17 @@ def boundary_reply(library: Library, boundary: Boundary, score: float | None = N
     if boundary.note:
         sections.append(Section("Note", boundary.note))
     title = f"{roles[boundary.roles[0]].name} vs {names}"
-    return Reply("boundary", title, tuple(sections), _citations(library, boundary), ref=boundary.id, score=score)
+    actions = tuple(Action(roles[r].name, target("role", r)) for r in boundary_roles(boundary))
+    return Reply(
+        "boundary",
+        title,
+        tuple(sections),
+        _citations(library, boundary),
+        ref=boundary.id,
+        score=score,
+        actions=actions,
+        rated=f"boundary:{boundary.id}",
+    )
 
 
 def episode_reply(library: Library, episode: Episode, score: float | None = None) -> Reply:
@@ -82,7 +114,17 @@ def episode_reply(library: Library, episode: Episode, score: float | None = None
         sections.append(Section("Moments", items=tuple(f"{m.at} {m.topic} (ask: {m.key})" for m in moments)))
     sections.append(Section("Episode page", episode.page_url))
     citations = tuple(Citation.of(m) for m in moments) or (Citation.of_episode(episode),)
-    return Reply("episode", episode.title, tuple(sections), citations, ref=episode.id, score=score)
+    menu = Menu("Jump to a moment", tuple(map(moment_action, moments))) if moments else None
+    return Reply(
+        "episode",
+        episode.title,
+        tuple(sections),
+        citations,
+        ref=episode.id,
+        score=score,
+        menu=menu,
+        rated=f"episode:{episode.id}",
+    )
 
 
 def _related(library: Library, moment: Moment) -> Section | None:
@@ -106,10 +148,24 @@ def moment_sections(library: Library, moment: Moment) -> tuple[Section, ...]:
     return tuple(sections)
 
 
+def episode_action(moment: Moment) -> Action:
+    """The next step after a moment: its whole episode."""
+    return Action(f"Episode: {moment.episode.title}", target("episode", moment.episode.id))
+
+
 def moment_reply(library: Library, moment: Moment, score: float | None = None) -> Reply:
     """One moment: what is said there and a link that starts the video at it."""
     sections = moment_sections(library, moment)
-    return Reply("moment", moment.topic, sections, (Citation.of(moment),), ref=moment.key, score=score)
+    return Reply(
+        "moment",
+        moment.topic,
+        sections,
+        (Citation.of(moment),),
+        ref=moment.key,
+        score=score,
+        actions=(episode_action(moment),),
+        rated=f"moment:{moment.key}",
+    )
 
 
 def no_match_reply(library: Library, query: str, hits: tuple[Hit, ...], pair: tuple[str, str] | None) -> Reply:
@@ -123,7 +179,8 @@ def no_match_reply(library: Library, query: str, hits: tuple[Hit, ...], pair: tu
         title = f"No answer for “{shown}”" if shown else "Nothing to look up"
         text = "Try a role (mle, ds), a pair (mle vs ds) or a topic (batch scoring). Type help for more."
     suggestions = tuple(suggestion(library, h) for h in hits)
-    return Reply("no_match", title, (Section(text=text),), suggestions=suggestions)
+    actions = tuple(Action(s.label, s.target) for s in suggestions)
+    return Reply("no_match", title, (Section(text=text),), suggestions=suggestions, actions=actions)
 
 
 def roles_reply(library: Library) -> Reply:

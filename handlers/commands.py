@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 from content.library import Library
 from content.search import Hit
 from content.text import normalize
-from handlers import answers
+from handlers import answers, navigation
 from handlers.admin import REFUSAL, Desks, admin_reply
 from handlers.asker import CONSOLE, Asker
 from handlers.desks import MissDesk, ReloadDesk, TipDesk
-from handlers.reply import Reply
+from handlers.reply import Reply, Section
 from handlers.tip import pick_for_week, tip_reply, week_of
 
 # Leading words that only say what kind of thing is wanted; the resolver finds it either way.
@@ -32,11 +32,22 @@ _HELP = {"help", "commands", "usage", "start", "hi", "hello"}
 _TIP = {"tip", "tip of the week", "weekly tip", "this week", "tip of week"}
 
 
+# A click whose id is malformed, tampered with, or names content that no longer exists.
+UNAVAILABLE = Reply(
+    "notice",
+    "That answer is no longer available",
+    (Section(text="The content has changed since this button was made. Ask again to see what is there now."),),
+)
+THANKS = Reply("notice", "Thanks for the feedback", (Section(text="It helps the moderators improve this answer."),))
+
+
 def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
 Observer = Callable[[Asker, str, Reply, float], None]
+# Told of every 👍/👎: the asker (for its platform only), the answer id ('role:data-scientist') and 'up' or 'down'.
+Voter = Callable[[Asker, str, str], None]
 
 
 class Handlers:
@@ -49,6 +60,7 @@ class Handlers:
         self.reloader: ReloadDesk | None = None
         self.misses: MissDesk | None = None
         self.observers: list[Observer] = []  # told of every member query: query log, metrics, the log line
+        self.voters: list[Voter] = []  # told of every 👍/👎: query log, metrics
 
     def attach_tips(self, desk: TipDesk) -> None:
         """Answer 'tip' and the tip admin commands from the scheduler's stored rotation."""
@@ -72,6 +84,27 @@ class Handlers:
         elapsed = time.perf_counter() - started
         for observe in self.observers:
             observe(asker, text, reply, elapsed)
+        return reply
+
+    def click(self, raw: object, asker: Asker = CONSOLE) -> Reply:
+        """Answer a button or menu click by its id (see handlers.navigation): the answer it names, or a vote.
+
+        The id comes back from the member's client: anything malformed, tampered with or no longer in the content
+        gets UNAVAILABLE, never an exception.
+        """
+        started = time.perf_counter()
+        library = self.library
+        found = navigation.parse(raw)
+        if found is None or not navigation.exists(library, found):
+            return UNAVAILABLE
+        if found.vote is not None:
+            for vote in self.voters:
+                vote(asker, found.answer_id, found.vote)
+            return THANKS
+        reply = self.answer(Hit(found.kind, found.id, 100.0, ""), library)
+        elapsed = time.perf_counter() - started
+        for observe in self.observers:
+            observe(asker, str(raw), reply, elapsed)
         return reply
 
     def _member(self, library: Library, text: str) -> Reply:

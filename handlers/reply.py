@@ -7,7 +7,11 @@ from typing import Any, Literal
 
 from content.schema import Episode, Moment
 
-ReplyKind = Literal["role", "boundary", "episode", "moment", "list", "tip", "help", "no_match", "admin", "refused"]
+ReplyKind = Literal[
+    "role", "boundary", "episode", "moment", "list", "tip", "help", "no_match", "admin", "refused", "notice"
+]
+# Replies that belong to the asker alone: always ephemeral (or a DM), never shared in a channel.
+PRIVATE_KINDS: frozenset[str] = frozenset({"help", "admin", "refused", "notice"})
 
 
 @dataclass(frozen=True)
@@ -47,10 +51,30 @@ class Section:
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A "did you mean": what to show, and the query that asks for it."""
+    """A "did you mean": what to show, the query that asks for it, and the id a click sends."""
 
     label: str
     query: str
+    target: str
+
+
+@dataclass(frozen=True)
+class Action:
+    """A clickable next step: what the button or menu option shows, and the opaque id that asks for it.
+
+    ``target`` is built and checked only by ``handlers.navigation`` ('rc:role:data-scientist').
+    """
+
+    label: str
+    target: str
+
+
+@dataclass(frozen=True)
+class Menu:
+    """A pick-one list of next steps (an episode's moments): a Slack select menu or a Discord select."""
+
+    placeholder: str
+    options: tuple[Action, ...]
 
 
 @dataclass(frozen=True)
@@ -64,6 +88,14 @@ class Reply:
     suggestions: tuple[Suggestion, ...] = ()
     ref: str | None = None
     score: float | None = None
+    actions: tuple[Action, ...] = ()  # buttons, in order: what naturally comes next, or the did-you-mean offers
+    menu: Menu | None = None
+    rated: str | None = None  # the answer id members rate with 👍/👎 ('role:data-scientist'); None: no feedback
+
+    @property
+    def private(self) -> bool:
+        """Whether only the asker may see this reply."""
+        return self.kind in PRIVATE_KINDS
 
     def plain_text(self) -> str:
         """The plain-text rendering: the console's output and every platform's notification fallback."""
@@ -93,4 +125,6 @@ class Reply:
             "text": self.plain_text(),
             "citations": [asdict(c) for c in self.citations],
             "suggestions": [asdict(s) for s in self.suggestions],
+            "actions": [asdict(a) for a in self.actions],
+            "menu": asdict(self.menu) if self.menu else None,
         }

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from content.library import Library
 from content.schema import Moment
-from handlers.answers import moment_sections
+from handlers.answers import episode_action, moment_sections
 from handlers.reply import Citation, Reply
 
 _FIRST_MONDAY = date(1970, 1, 5)
@@ -33,4 +33,8 @@ def pick_for_week(library: Library, now: datetime) -> Moment:
 def tip_reply(library: Library, moment: Moment, week: str) -> Reply:
     """The weekly tip message for one moment."""
     title = f"Tip of the week ({week}): {moment.topic}"
-    return Reply("tip", title, moment_sections(library, moment), (Citation.of(moment),), ref=moment.key)
+    sections = moment_sections(library, moment)
+    actions = (episode_action(moment),)
+    return Reply(
+        "tip", title, sections, (Citation.of(moment),), ref=moment.key, actions=actions, rated=f"moment:{moment.key}"
+    )

@@ -1,0 +1,78 @@
+"""Clickable next steps and feedback: short opaque ids, built here and validated here on arrival.
+
+An id names what a click asks for: ``rc:role:data-scientist``, ``rc:boundary:mle-vs-data-engineer``,
+``rc:episode:ml-production``, ``rc:moment:ml-production@44:23``; a vote on an answer is ``rc:up:role:data-scientist``
+or ``rc:down:...``. Ids come back from the platform's client and may be stale (content changed since) or tampered
+with, so ``parse`` accepts only this shape and ``Handlers.click`` answers only what the current content holds.
+Discord keeps a component's ``custom_id`` (at most 100 characters) across restarts, so an id must mean the same
+thing for as long as the content does: ids use content ids, never positions or counters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from content.library import Library
+
+PREFIX = "rc:"
+MAX_ID = 100  # Discord's custom_id limit; Slack's action_id (255) and option value (150) allow more
+TargetKind = Literal["role", "boundary", "episode", "moment"]
+Vote = Literal["up", "down"]
+# Content ids are lowercase words joined by '-'; a moment adds '@' and a timestamp ('ml-production@1:02:52').
+_TARGET = r"(?P<kind>role|boundary|episode|moment):(?P<id>[a-z0-9][a-z0-9-]*(?:@\d{1,2}:\d{2}(?::\d{2})?)?)"
+PATTERN = re.compile(rf"rc:(?:(?P<vote>up|down):)?{_TARGET}")
+# What a Discord DynamicItem's template must match: the same shape, as one regex for both platforms.
+TEMPLATE = PATTERN.pattern
+# The votes as members see them.
+VOTES: dict[Vote, str] = {"up": "👍", "down": "👎"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a click asks for: an answer (``vote`` None) or a vote on one."""
+
+    kind: TargetKind
+    id: str
+    vote: Vote | None = None
+
+    @property
+    def answer_id(self) -> str:
+        """The answer this id names, without the vote: 'role:data-scientist'."""
+        return f"{self.kind}:{self.id}"
+
+
+def target(kind: TargetKind, content_id: str) -> str:
+    """The id of a click that answers with one content entry."""
+    return f"{PREFIX}{kind}:{content_id}"
+
+
+def vote_id(answer_id: str, vote: Vote) -> str:
+    """The id of a 👍 or 👎 on an answer ('role:data-scientist')."""
+    return f"{PREFIX}{vote}:{answer_id}"
+
+
+def parse(raw: object) -> Target | None:
+    """The target an id names, or None for anything that is not a well-formed RoleCall id."""
+    if not isinstance(raw, str) or len(raw) > MAX_ID:
+        return None
+    match = PATTERN.fullmatch(raw)
+    if match is None:
+        return None
+    kind, content_id = match["kind"], match["id"]
+    if (kind == "moment") != ("@" in content_id):  # only a moment id carries a timestamp
+        return None
+    return Target(kind, content_id, match["vote"])  # type: ignore[arg-type]
+
+
+def exists(library: Library, found: Target) -> bool:
+    """Whether the current content still holds what ``found`` names."""
+    content = library.content
+    table = {
+        "role": content.roles,
+        "boundary": content.boundaries,
+        "episode": content.episodes,
+        "moment": content.moments,
+    }[found.kind]
+    return found.id in table
