@@ -1,4 +1,4 @@
-"""Prometheus metrics: commands by platform and kind, latency, tip deliveries by state, the content version.
+"""Prometheus metrics: commands by platform and kind, latency, 👍/👎, tip deliveries by state, the content version.
 
 The no-match rate is sum(rate(rolecall_commands_total{kind="no_match"}[1h])) / sum(rate(rolecall_commands_total[1h])).
 """
@@ -76,6 +76,9 @@ class Metrics:
             buckets=LATENCY_BUCKETS,
             registry=self.registry,
         )
+        self.feedback = Counter(
+            "rolecall_feedback", "Members' 👍/👎 on answers", ["platform", "vote"], registry=self.registry
+        )
         self.registry.register(_State(library, store, journal))  # type: ignore[arg-type]
         # Labelled children looked up once: labels() validates and locks on every call.
         self._counted: dict[tuple[str, str], Any] = {}
@@ -89,6 +92,10 @@ class Metrics:
             asker.platform, self.latency.labels(asker.platform)
         )
         timer.observe(seconds)
+
+    def vote(self, asker: Asker, _answer: str, vote: str) -> None:
+        """A handlers voter: count a 👍 ('up') or 👎 ('down') per platform."""
+        self.feedback.labels(asker.platform, vote).inc()
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -1,7 +1,8 @@
-"""The query log: what members asked and how well it was answered, for the moderators' content backlog.
+"""The query log: what members asked, how well it was answered and how they rated it, for the content backlog.
 
-It keeps the platform, result kind, matched id, score, latency and the query cut to 200 characters. It never keeps
-who asked. Rows older than the retention period are deleted.
+It keeps the platform, result kind, matched id, score, latency and the query cut to 200 characters, and each 👍/👎
+with the answer id it was given to. It never keeps who asked or who voted. Rows older than the retention period are
+deleted.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import case, delete, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.journal import Journal
@@ -18,7 +19,7 @@ from content.text import normalize, preview
 from handlers.admin import unreachable
 from handlers.asker import Asker
 from handlers.reply import Reply, Section
-from scheduler.store import Store, queries_table
+from scheduler.store import Store, feedback_table, queries_table
 
 LOW_CONFIDENCE = 70.0  # answers scored below this (0-100) count as misses in the report, with no-matches
 MAX_QUERY_CHARS = 200
@@ -34,6 +35,15 @@ class Miss:
     count: int
     kind: str
     best: str | None
+
+
+@dataclass(frozen=True)
+class Rating:
+    """One line of the "most 👎" report: an answer id and its votes."""
+
+    answer: str
+    down: int
+    up: int
 
 
 class QueryLog:
@@ -63,12 +73,36 @@ class QueryLog:
             },
         )
 
+    def vote(self, asker: Asker, answer: str, vote: str) -> None:
+        """A handlers voter: record a 👍 or 👎 on ``answer`` ('role:data-scientist'), never who gave it."""
+        row = {"at": datetime.now(UTC).replace(tzinfo=None), "platform": asker.platform[:20], "answer": answer}
+        self.journal.add(feedback_table, {**row, "vote": vote})
+
     def purge(self, now: datetime | None = None) -> int:
-        """Delete rows older than the retention period; returns how many."""
+        """Delete queries and votes older than the retention period; returns how many."""
         cutoff = ((now or datetime.now(UTC)) - self.retention).astimezone(UTC).replace(tzinfo=None)
         self.journal.flush()
         with self.store.engine.begin() as conn:
-            return conn.execute(delete(queries_table).where(queries_table.c.at < cutoff)).rowcount
+            votes = conn.execute(delete(feedback_table).where(feedback_table.c.at < cutoff)).rowcount
+            return votes + conn.execute(delete(queries_table).where(queries_table.c.at < cutoff)).rowcount
+
+    def disliked(self, days: int = 30, limit: int = 10, now: datetime | None = None) -> list[Rating]:
+        """The answers with the most 👎 in the last ``days`` days (with their 👍), most 👎 first."""
+        since = ((now or datetime.now(UTC)) - timedelta(days=days)).astimezone(UTC).replace(tzinfo=None)
+        f = feedback_table.c
+        down = func.sum(case((f.vote == "down", 1), else_=0))
+        up = func.sum(case((f.vote == "up", 1), else_=0))
+        query = (
+            select(f.answer, down.label("down"), up.label("up"))
+            .where(f.at >= since)
+            .group_by(f.answer)
+            .having(down > 0)
+            .order_by(down.desc(), up.asc(), f.answer)
+            .limit(limit)
+        )
+        self.journal.flush()
+        with self.store.engine.connect() as conn:
+            return [Rating(row.answer, int(row.down), int(row.up)) for row in conn.execute(query)]
 
     def misses(self, days: int = 30, limit: int = 20, now: datetime | None = None) -> list[Miss]:
         """The most frequent no-match or low-confidence queries of the last ``days`` days, grouped by wording."""
@@ -92,6 +126,7 @@ class QueryLog:
         """The misses report for `admin misses`."""
         try:
             found = self.misses(days, limit)
+            rated = self.disliked(days, limit)
         except SQLAlchemyError:
             return unreachable()
         items = tuple(
@@ -99,7 +134,15 @@ class QueryLog:
             for m in found
         )
         text = f"Unanswered or low-confidence queries of the last {days} days, most frequent first."
-        return Reply("admin", "Content backlog", (Section(text=text, items=items or ("none: nothing missed",)),))
+        votes = tuple(f"{r.down}× 👎, {r.up}× 👍: {r.answer}" for r in rated)
+        return Reply(
+            "admin",
+            "Content backlog",
+            (
+                Section(text=text, items=items or ("none: nothing missed",)),
+                Section("Most 👎 (rewrite these first)", items=votes or ("none: no answer was rated 👎",)),
+            ),
+        )
 
     def count(self) -> int:
         """Rows in the query log (queued rows are written first)."""

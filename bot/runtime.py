@@ -230,6 +230,7 @@ class Runtime:
         self.query_log = QueryLog(self.store, self.settings.query_log_days, self.journal)  # type: ignore[arg-type]
         self.metrics = Metrics(lambda: self.handlers.library, self.store, self.journal)
         self.handlers.observers += [self.query_log, self.metrics]
+        self.handlers.voters += [self.query_log.vote, self.metrics.vote]
         if self.options.command_log:
             self.handlers.observers.append(command_line)
         self.handlers.misses = self.query_log

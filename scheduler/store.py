@@ -35,8 +35,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 log = logging.getLogger("rolecall.store")
 
-SCHEMA_VERSION = 4  # 2: the key-value table (Discord command hash); 3: content reloads and the query log;
-# 4: seen platform events (Slack event_id dedupe)
+SCHEMA_VERSION = 5  # 2: the key-value table (Discord command hash); 3: content reloads and the query log;
+# 4: seen platform events (Slack event_id dedupe); 5: members' 👍/👎 on answers
 DEFAULT_DATABASE_URL = "sqlite:///data/rolecall.db"
 
 metadata = MetaData()
@@ -111,6 +111,15 @@ destinations_table = Table(
     metadata,
     Column("destination", String(200), primary_key=True),
     Column("first_seen", DateTime, nullable=False),
+)
+feedback_table = Table(
+    "answer_feedback",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False, index=True),
+    Column("platform", String(20), nullable=False),
+    Column("answer", String(200), nullable=False),  # 'role:data-scientist'; who voted is never kept
+    Column("vote", String(4), nullable=False),  # up | down
 )
 events_table = Table(
     "seen_events",

@@ -82,7 +82,8 @@ def write_huge_episode(content_dir: Path, moments: int, topic: str = "Topic ", t
         for n in range(moments)
     )
     (content_dir / "episodes" / "huge.yaml").write_text(
-        "id: huge\nsource: podcast_summaries/huge\ntitle: " + "Huge episode " * title_repeats
+        "id: huge\nsource: podcast_summaries/huge\ntitle: "
+        + "Huge episode " * title_repeats
         + "\nguests: [{name: Hugo Long}]\n"
         "page_url: https://example.org/huge\nvideo_url: https://example.org/watch?v=huge\nmoments:\n" + body,
         encoding="utf-8",

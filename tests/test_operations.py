@@ -14,16 +14,16 @@ import aiohttp
 from bot_process import clean_env, run_cli, start_bot
 from conftest import remove_moment
 from fakes.slack_api import SIGNING_SECRET, FakeSlack, signed_headers, slash_command_body
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from bot.config import Settings
-from bot.querylog import QueryLog
+from bot.querylog import QueryLog, Rating
 from bot.reload import ContentReloader, LibraryHolder
 from bot.runtime import RunOptions, Runtime
 from content.library import Library
 from handlers import Handlers
 from handlers.asker import Asker
-from scheduler.store import Store, queries_table
+from scheduler.store import SCHEMA_VERSION, Store, feedback_table, queries_table
 
 MODERATOR = Asker("slack", moderator=True, user="UMOD")
 
@@ -196,6 +196,53 @@ async def test_report_misses_command(library: Library, tmp_path: Path) -> None:
     assert code == 0, err
     assert out.splitlines()[0] == "Content backlog"
     assert "1× “pizza”: no match" in out
+    assert "none: no answer was rated 👎" in out
+
+
+def test_votes_land_in_the_query_log_without_the_voter_and_top_the_report(library: Library, tmp_path: Path) -> None:
+    store = store_at(tmp_path)
+    handlers = Handlers(library)
+    query_log = QueryLog(store)
+    handlers.voters.append(query_log.vote)
+    handlers.misses = query_log
+    mle, ds = handlers.handle("mle"), handlers.handle("ds")
+    for rated, vote, user in [(mle, "down", "U1"), (mle, "down", "U2"), (mle, "up", "U3"), (ds, "down", "U4")]:
+        handlers.click(f"rc:{vote}:{rated.rated}", Asker("slack", user=user))
+    handlers.click("rc:up:role:nobody", Asker("slack", user="U5"))  # forged: not recorded
+    query_log.journal.flush()  # votes are written behind, like queries
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(feedback_table).order_by(feedback_table.c.id)).all()
+    assert [(r.platform, r.answer, r.vote) for r in rows] == [
+        ("slack", "role:machine-learning-engineer", "down"),
+        ("slack", "role:machine-learning-engineer", "down"),
+        ("slack", "role:machine-learning-engineer", "up"),
+        ("slack", "role:data-scientist", "down"),
+    ]
+    assert not any(str(value).startswith("U") for row in rows for value in row)
+    report = handlers.handle("admin misses", MODERATOR)
+    assert report.sections[1].heading == "Most 👎 (rewrite these first)"
+    assert report.sections[1].items == (
+        "2× 👎, 1× 👍: role:machine-learning-engineer",
+        "1× 👎, 0× 👍: role:data-scientist",
+    )
+
+
+def test_a_schema_4_database_gains_the_votes_table_and_keeps_its_rows(library: Library, tmp_path: Path) -> None:
+    store = store_at(tmp_path)
+    query_log = QueryLog(store)
+    query_log(Asker("slack"), "mle", Handlers(library).handle("mle"), 0.001)
+    query_log.journal.flush()
+    with store.engine.begin() as conn:  # what a schema-4 database looked like
+        conn.execute(text("DROP TABLE answer_feedback"))
+        conn.execute(text("UPDATE rolecall_schema SET version = 4"))
+    store.close()
+    upgraded = Store.open(str(store.engine.url))
+    upgraded_log = QueryLog(upgraded)
+    upgraded_log.vote(Asker("slack"), "role:data-scientist", "down")
+    assert upgraded_log.count() == 1  # the query from before the upgrade
+    assert upgraded_log.disliked() == [Rating("role:data-scientist", 1, 0)]
+    with upgraded.engine.connect() as conn:
+        assert conn.execute(text("SELECT version FROM rolecall_schema")).scalar() == SCHEMA_VERSION
 
 
 # -- eval -----------------------------------------------------------------------------------------------------
@@ -230,6 +277,7 @@ async def test_metrics_and_readyz(library: Library, tmp_path: Path) -> None:
     try:
         runtime.handlers.handle("mle", Asker("slack"))
         runtime.handlers.handle("pizza", Asker("slack"))
+        runtime.handlers.click("rc:down:role:machine-learning-engineer", Asker("discord"))
         base = f"http://127.0.0.1:{runtime.port}"
         async with aiohttp.ClientSession(trust_env=False) as session:
             async with session.get(f"{base}/metrics") as response:
@@ -242,6 +290,7 @@ async def test_metrics_and_readyz(library: Library, tmp_path: Path) -> None:
     assert 'rolecall_commands_total{kind="role",platform="slack"} 1.0' in body
     assert 'rolecall_commands_total{kind="no_match",platform="slack"} 1.0' in body
     assert 'rolecall_command_latency_seconds_count{platform="slack"} 2.0' in body
+    assert 'rolecall_feedback_total{platform="discord",vote="down"} 1.0' in body
     moments = len(library.content.moments)
     assert f'rolecall_content_info{{moments="{moments}",version="{library.content.version}"}} 1.0' in body
     assert 'rolecall_tip_deliveries{state="sent"} 0.0' in body

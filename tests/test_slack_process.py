@@ -68,9 +68,7 @@ async def test_a_rejected_bot_token_is_one_line_naming_slack_bot_token(fake: Fak
 
 
 @pytest.mark.parametrize("error", ["invalid_auth", "token_revoked"])
-async def test_a_rejected_app_token_stops_at_once_naming_slack_app_token(
-    fake: FakeSlack, tmp_path, error: str
-) -> None:
+async def test_a_rejected_app_token_stops_at_once_naming_slack_app_token(fake: FakeSlack, tmp_path, error: str) -> None:
     fake.failures["apps.connections.open"].append((200, {}, {"ok": False, "error": error}))
     env = clean_env(SLACK_BOT_TOKEN=TOKEN, SLACK_APP_TOKEN="xapp-SECRET", SLACK_API_URL=fake.api_url)
     code, _, stderr = await run_cli(env, tmp_path, "run", timeout=20)
