@@ -106,8 +106,11 @@ def build_lexicon(spec: LexiconFile, names: Mapping[str, str]) -> tuple[Lexicon,
         if chained:
             key = " ".join(words)
             problems.append(
-                (("replace", key), f"'{key}' becomes '{' '.join(target)}', which contains '{chained[0]}', "
-                 "itself replaced: write the final words (replacements do not chain, and a cycle never ends)")
+                (
+                    ("replace", key),
+                    f"'{key}' becomes '{' '.join(target)}', which contains '{chained[0]}', "
+                    "itself replaced: write the final words (replacements do not chain, and a cycle never ends)",
+                )
             )
     canonical: dict[str, str] = {}
     first_group: dict[str, int] = {}

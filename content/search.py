@@ -36,6 +36,7 @@ SHORT_QUERY_WORDS = 4  # queries this short may be a whole misspelt name ("simon
 ACCEPT = 0.55  # share of the question's topic (by weight) the winner must cover
 GUEST_ACCEPT = 0.45  # the same within a named guest's episodes: the guest already narrows it down
 CLOSE_CALL = 0.8  # the named role's entry wins when it scores within this share of the best and covers it all
+MOVE_WORDS = "career switch switching change move moving transition pivot"
 STRONG_COVER = 0.8  # a moment covering this much answers even a career-move question
 DOMINANT_COVER = 0.4  # ...or at least this much while scoring DOMINANCE times the runner-up
 DOMINANCE = 1.8
@@ -478,7 +479,8 @@ class Resolver:
         about_target = self._naming.get(target.ref, set())
         ranked = sorted((d for d in scores if d in about_target), key=lambda d: -scores[d])
         trace.add(*(f"candidate:  episode {self._docs[d].id}  score {scores[d]:.2f}" for d in ranked[:3]))
-        target_terms = set(self._index.analyze(target.text))
+        # The words of the move itself ("career switch") say that an episode is about a move, not about which one.
+        target_terms = set(self._index.analyze(target.text)) | set(self._index.analyze(MOVE_WORDS))
         others = {t.term for t in words} - target_terms
         for doc in ranked[:3]:
             # An episode about the move names both ends of it in its title ("From Marketing to Analytics ...").
@@ -502,10 +504,13 @@ class Resolver:
         first = self._content.episodes[episodes[0]]
         episode_hit = Hit("episode", first.id, analysis.guests[0].score, first.title)
         others = tuple(
-            Hit("episode", e, SUGGEST_CUTOFF, self._content.episodes[e].title) for e in episodes[1:MAX_SUGGESTIONS + 1]
+            Hit("episode", e, SUGGEST_CUTOFF, self._content.episodes[e].title)
+            for e in episodes[1 : MAX_SUGGESTIONS + 1]
         )
         if not analysis.terms and not analysis.foreign:
             return trace.done(Resolution(episode_hit, others), "a guest and no topic: their episode")
+        if analysis.asks_for_episode and len(episodes) == 1:
+            return trace.done(Resolution(episode_hit), "a guest's episode, asked for by name")
         only = set().union(*(self._episode_docs[e] for e in episodes))
         ranked = self._rank(analysis, "guest", only=only, entity_docs=only)
         trace.add(*self._candidates(ranked))

@@ -71,10 +71,31 @@ def normalize(text: str) -> str:
     return " ".join(w for w in words if w)[:MAX_QUERY_CHARS].strip()
 
 
+# British spellings the stemmer keeps apart from American ones ('prioritisation' -> 'prioritis', but
+# 'prioritization' -> 'priorit'): members and content use both. Words whose '-ise' is not a '-ize' spelling stay.
+_BRITISH = re.compile(r"(?<=\w{3})(?:is(?=ation|ations|e|ed|es|ing|er|ers)|ys(?=e|ed|es|ing)|our(?=s?$))")
+_NOT_BRITISH = frozenset(
+    "advise advised advises advising arise comprise comprised comprises compromise compromised compromises "
+    "concise devise devised enterprise enterprises exercise exercised exercises expertise franchise improvise "
+    "improvised merchandise otherwise praise precise premise premises promise promised promises raise raised "
+    "raises raising revise revised revises revising supervise supervised supervises supervising surprise "
+    "surprised surprises televise treatise cruise noise paradise disguise likewise clockwise demise "
+    "hour hours four fours pour pours tour tours your yours flour detour contour contours".split()
+)
+
+
+def americanize(word: str) -> str:
+    """'prioritisation' -> 'prioritization', 'analyse' -> 'analyze', 'behaviour' -> 'behavior'; others unchanged."""
+    if len(word) < 6 or word in _NOT_BRITISH:
+        return word
+    return _BRITISH.sub(lambda m: {"is": "iz", "ys": "yz", "our": "or"}[m.group(0)], word, count=1)
+
+
 @lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
-    """The Snowball (Porter 2) English stem: 'monitoring' and 'monitors' both become 'monitor'."""
-    word = word.removesuffix("'s").replace("'", "")
+    """The Snowball (Porter 2) English stem: 'monitoring' and 'monitors' both become 'monitor'; British and
+    American spellings meet ('prioritisation', 'prioritization')."""
+    word = americanize(word.removesuffix("'s").replace("'", ""))
     return _STEMMER.stemWord(word) if len(word) > 2 else word
 
 

@@ -37,9 +37,12 @@ _EPISODE_WORDS = frozenset({"episode", "episodes", "podcast", "podcasts", "ep"})
 _ARTICLE = r"(?: (?:an|a|the|one|my|our|your))?(?: (?:good|great|typical|successful|new|junior|senior|aspiring))?"
 _DEFINE_BEFORE = re.compile(
     r"^(?:(?:hey|hi|so|ok|okay|please|pls) )*(?:"
-    r"(?:what|wat|who)(?: exactly| actually| really)? (?:is|are|does|do|makes|should|must|would|can)" + _ARTICLE
-    + r"|(?:.* )?(?:become|becoming|be|get into|getting into|break into|start as|work as|working as)" + _ARTICLE
-    + r"|(?:tell (?:me|us) about|describe|explain|define|day in the life of|life of)" + _ARTICLE
+    r"(?:what|wat|who)(?: exactly| actually| really)? (?:is|are|does|do|makes|should|must|would|can)"
+    + _ARTICLE
+    + r"|(?:.* )?(?:become|becoming|be|get into|getting into|break into|start as|work as|working as)"
+    + _ARTICLE
+    + r"|(?:tell (?:me|us) about|describe|explain|define|day in the life of|life of)"
+    + _ARTICLE
     + r")$"
 )
 # A career move between roles: "I'm a project manager, could I switch to data science", "from marketing to X".
@@ -47,6 +50,7 @@ _TRANSITION = re.compile(
     r"\b(?:(?:move|moving|switch|switching|transition|transitioning|pivot|pivoting|change|changing|go|going)"
     r" (?:in)?to|coming from|background|next step|career change|i am an?|i work (?:in|as))\b"
 )
+_BECOME = re.compile(r"\b(?:become|becoming|get into|getting into|break into|switch to|move to)\b")
 _SOURCE_CUES = ("from", "coming from", "i am a", "i am an", "i work in", "i work as")
 
 # Adjectives and adverbs ("realistic", "sensible", "seriously") seldom name what a question is about; an unknown one
@@ -104,6 +108,11 @@ class Analysis:
     bigrams: list[str] = field(default_factory=list)
     foreign: list[str] = field(default_factory=list)
     filler: list[str] = field(default_factory=list)
+
+    @property
+    def asks_for_episode(self) -> bool:
+        """'the EasyJet lead data scientist episode': the member wants the episode itself, not one moment of it."""
+        return bool(_EPISODE_WORDS.intersection(self.words))
 
     @property
     def foreign_weight(self) -> float:
@@ -281,9 +290,7 @@ class Reader:
         result = None
         edits = 0 if len(word) < MIN_CORRECTED else 1 if len(word) < 8 else 2
         if edits and word.isalpha():
-            found = process.extractOne(
-                word, self.index.surface.keys(), scorer=Levenshtein.distance, score_cutoff=edits
-            )
+            found = process.extractOne(word, self.index.surface.keys(), scorer=Levenshtein.distance, score_cutoff=edits)
             if found is not None and found[0][0] == word[0]:
                 result = (self.index.surface[found[0]], 1 - found[1] / len(word))
         if len(self._corrections) < 10_000:  # members' typos are a small set; never let it grow without bound
@@ -296,7 +303,8 @@ class Reader:
             return "guest"
         if len(analysis.roles) == 1 and analysis.foreign_weight < 1:
             before = " ".join(words[: analysis.roles[0].start])
-            if _DEFINE_BEFORE.match(before):  # "what is a CDO responsible for" asks about the role
+            # "what is a CDO responsible for" asks about the role; "someone from marketing ... become" is a move.
+            if _DEFINE_BEFORE.match(before) and not _from_to(words, analysis.roles):
                 return "define"
         if text.startswith(_OWNER_WORDS) or any(phrase in text for phrase in _OWNER_PHRASES):
             return "who_owns"
@@ -304,7 +312,7 @@ class Reader:
             return "transition"
         if len(analysis.roles) >= 2:
             return "compare"
-        if _EPISODE_WORDS.intersection(words):
+        if analysis.asks_for_episode:
             return "episode"
         if analysis.roles and not analysis.terms and not analysis.foreign:
             return "define"
@@ -318,6 +326,9 @@ def _from_to(words: list[str], roles: list[Entity]) -> bool:
         while before and before[-1] in ("a", "an", "the"):
             before = before[:-1]
         if before and before[-1] in ("to", "into") and "from" in before:
+            return True
+        # 'can someone from marketing really become an analytics engineer': a source, then a move into the role.
+        if "from" in before and _BECOME.search(" ".join(before[before.index("from") :])):
             return True
     return False
 

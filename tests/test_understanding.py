@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from content.library import Library
 from content.loader import ContentError, load_content
+from content.text import americanize, stem
 
 ROLES = {
     "data-engineer": """\
@@ -175,6 +176,23 @@ def test_a_guest_by_name_surname_or_employer(small: Library) -> None:
     assert answer(small, "the Databricks guest on deep learning") == expected
     assert answer(small, "what did the CMU researcher say about feature engineering") == ("moment", "stack@13:56")
     assert answer(small, "ben wilson") == ("episode", "production")
+    # Naming the episode asks for the episode, even with a topic word that a moment covers.
+    assert answer(small, "the Ben Wilson deep learning episode") == ("episode", "production")
+
+
+def test_british_and_american_spellings_meet(small: Library) -> None:
+    assert americanize("prioritisation") == "prioritization" and americanize("analysed") == "analyzed"
+    assert americanize("behaviour") == "behavior"
+    assert [americanize(w) for w in ("expertise", "enterprise", "promise", "hours")] == [
+        "expertise",
+        "enterprise",
+        "promise",
+        "hours",
+    ]
+    assert answer(small, "who owns feature engineering, organisation-wide?") == answer(
+        small, "who owns feature engineering, organization-wide?"
+    )
+    assert stem("prioritisation") == stem("prioritization")
 
 
 def test_a_topic_finds_the_moment(small: Library) -> None:
