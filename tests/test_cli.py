@@ -41,7 +41,7 @@ def test_ask_prints_the_answer_and_exits_0() -> None:
 
 
 def test_ask_no_match_exits_3() -> None:
-    result = run("ask", "best pizza in naples")
+    result = run("ask", "best volcano in naples")
     assert result.returncode == 3
     assert "No answer for" in result.stdout
 
@@ -64,7 +64,7 @@ def test_ask_json_has_the_documented_fields() -> None:
 
 
 def test_ask_json_stdin_answers_one_line_per_query() -> None:
-    result = run("ask", "--json", "-", stdin="mle\nds vs mle\npizza\n\ntip\n")
+    result = run("ask", "--json", "-", stdin="mle\nds vs mle\nvolcano\n\ntip\n")
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["kind"] for line in lines] == ["role", "boundary", "no_match", "help", "tip"]
     assert result.returncode == 3  # at least one query had no match
@@ -138,7 +138,7 @@ def test_console_conversation_over_stdin() -> None:
 
 
 def test_console_strips_terminal_escapes_from_echoes() -> None:
-    result = run("run", stdin="\x1b]0;pwned\x07\x1b[2Jpizza\n")
+    result = run("run", stdin="\x1b]0;pwned\x07\x1b[2Jvolcano\n")
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
     assert "No answer for" in result.stdout
 
@@ -220,12 +220,12 @@ def test_report_misses_needs_a_positive_number_of_days(days: str) -> None:
 def test_a_piped_console_is_the_running_bot(tmp_path: Path) -> None:
     """`printf 'admin reload\\n' | rolecall run`: admin commands work, queries reach the query log."""
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}"}
-    result = run("run", stdin="admin reload\nadmin status\nzzqx unanswerable pizza\n", env=env)
+    result = run("run", stdin="admin reload\nadmin status\nzzqx unanswerable volcano\n", env=env)
     assert result.returncode == 0, result.stderr
     assert "not running here" not in result.stdout
     assert "Content unchanged" in result.stdout and "Weekly tip status" in result.stdout
     report = run("report", "misses", "--days", "1", env=env)
-    assert "zzqx unanswerable pizza" in report.stdout
+    assert "zzqx unanswerable volcano" in report.stdout
 
 
 def test_ask_never_creates_a_database(tmp_path: Path) -> None:

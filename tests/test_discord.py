@@ -108,7 +108,7 @@ async def test_role_answer_is_an_ephemeral_embed_that_pings_nobody(fake_discord:
         ("search", {"query": "sql before deep learning"}, "SQL or statistics before deep learning"),
         ("roles", {}, "Roles"),
         ("help", {}, "RoleCall: data and ML roles, with sources"),
-        ("search", {"query": "best pizza in naples"}, "No answer for “best pizza in naples”"),
+        ("search", {"query": "best volcano in naples"}, "No answer for “best volcano in naples”"),
     ],
 )
 async def test_every_subcommand(

@@ -79,7 +79,7 @@ def test_a_source_without_timestamp_cites_the_whole_episode(handlers: Handlers) 
 
 
 def test_no_match_echo_is_short_and_control_free(handlers: Handlers) -> None:
-    reply = handlers.handle("\x1b[2J" + "pizza " * 100)
+    reply = handlers.handle("\x1b[2J" + "volcano " * 100)
     assert reply.kind == "no_match"
     assert "\x1b" not in reply.plain_text()
     assert len(reply.title) < 90

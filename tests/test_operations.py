@@ -151,8 +151,8 @@ def test_query_log_keeps_what_moderators_need_and_no_user_ids(library: Library, 
     member = Asker("discord", user="123456789012345678")
     handlers.handle("mle vs ds", member)
     handlers.handle("x" * 10_000, member)
-    handlers.handle("best pizza in naples", member)
-    handlers.handle("BEST pizza in Naples!", member)
+    handlers.handle("best volcano in naples", member)
+    handlers.handle("BEST volcano in Naples!", member)
     handlers.handle("admin misses", MODERATOR)  # admin commands are not logged
     with store.engine.connect() as conn:
         rows = conn.execute(select(queries_table).order_by(queries_table.c.id)).all()
@@ -166,7 +166,7 @@ def test_query_log_keeps_what_moderators_need_and_no_user_ids(library: Library, 
     assert len(rows[1].query) == 200
     assert not any("123456789012345678" in str(value) for row in rows for value in row)
     report = handlers.handle("admin misses", MODERATOR)
-    assert report.sections[0].items[0] == "2× “best pizza in naples”: no match"
+    assert report.sections[0].items[0] == "2× “best volcano in naples”: no match"
 
 
 def test_query_log_retention(library: Library, tmp_path: Path) -> None:
@@ -189,13 +189,13 @@ async def test_report_misses_command(library: Library, tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'ops.db'}"
     query_log = QueryLog(Store.open(db))
     handlers = Handlers(library)
-    for query in ("kubernetes operators", "kubernetes operators", "pizza"):
+    for query in ("kubernetes operators", "kubernetes operators", "volcano"):
         query_log(Asker("slack"), query, handlers.handle(query), 0.001)
     query_log.journal.flush()  # rows are written behind; the CLI below reads the database
     code, out, err = await run_cli(clean_env(DATABASE_URL=db), tmp_path, "report", "misses", "--days", "7")
     assert code == 0, err
     assert out.splitlines()[0] == "Content backlog"
-    assert "1× “pizza”: no match" in out
+    assert "1× “volcano”: no match" in out
     assert "none: no answer was rated 👎" in out
 
 
@@ -276,7 +276,7 @@ async def test_metrics_and_readyz(library: Library, tmp_path: Path) -> None:
     await runtime.start()
     try:
         runtime.handlers.handle("mle", Asker("slack"))
-        runtime.handlers.handle("pizza", Asker("slack"))
+        runtime.handlers.handle("volcano", Asker("slack"))
         runtime.handlers.click("rc:down:role:machine-learning-engineer", Asker("discord"))
         base = f"http://127.0.0.1:{runtime.port}"
         async with aiohttp.ClientSession(trust_env=False) as session:
@@ -309,7 +309,7 @@ async def test_json_logs_have_one_line_per_command(fake: FakeSlack, tmp_path: Pa
     try:
         await bot.wait_ready()
         async with aiohttp.ClientSession(trust_env=False) as session:
-            for text in ("mle", "pizza"):
+            for text in ("mle", "volcano"):
                 body = slash_command_body(text)
                 async with session.post(
                     f"http://127.0.0.1:{bot.port}/slack/events", data=body, headers=signed_headers(body)
@@ -348,7 +348,7 @@ async def test_sigterm_during_a_burst_loses_none_of_the_answered_commands(fake: 
         except aiohttp.ClientError:
             refused += 1  # arrived after the server stopped listening: never answered, never half-answered
 
-    queries = ["mle", "mle vs ds", "batch scoring", "tip", "pizza"] * 60
+    queries = ["mle", "mle vs ds", "batch scoring", "tip", "volcano"] * 60
     loop = asyncio.get_running_loop()
     async with aiohttp.ClientSession(trust_env=False, connector=aiohttp.TCPConnector(limit=20)) as session:
         tasks = [asyncio.create_task(one(session, q)) for q in queries]

@@ -34,7 +34,7 @@ from scheduler.store import engine_for
 
 BOUND = 30  # query log rows kept in memory during the outage
 BURST = 100  # member commands sent while PostgreSQL is down
-QUERIES = ("mle vs ds", "help", "roles", "tip", "batch scoring", "best pizza in naples", "ben wilson", "ds")
+QUERIES = ("mle vs ds", "help", "roles", "tip", "batch scoring", "best volcano in naples", "ben wilson", "ds")
 
 
 @dataclass

@@ -155,7 +155,7 @@ async def test_boundary_answer_cites_timestamp_links(rolecall: str) -> None:
         ("roles", "Roles"),
         ("help", "RoleCall: data and ML roles, with sources"),
         ("", "RoleCall: data and ML roles, with sources"),
-        ("best pizza in naples", "No answer for “best pizza in naples”"),
+        ("best volcano in naples", "No answer for “best volcano in naples”"),
     ],
 )
 async def test_every_command_kind(rolecall: str, text: str, title: str) -> None:

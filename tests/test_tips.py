@@ -165,7 +165,7 @@ async def test_pin_and_skip(tmp_path: Path, library: Library) -> None:
         await tips.sweep()
     keys = [c.moment_key for c in tips.store.history()]
     assert first not in keys[: len(library.content.moments) - 1]
-    assert handlers.handle("admin tip pin pizza", moderator).title == "Which moment?"
+    assert handlers.handle("admin tip pin volcano", moderator).title == "Which moment?"
     assert handlers.handle("admin tip", Asker("slack")).kind == "refused"
 
 

@@ -1,4 +1,4 @@
-"""The weekly tip across the content upgrade from 36 moments (7 episodes) to the shipped 276 (72 episodes).
+"""The weekly tip across the content upgrade from 36 moments (7 episodes) to the shipped 72 episodes (300+ moments).
 
 A rotation in progress on the old content must survive a content reload onto the new content (same database):
 the moments already posted are not posted again until every moment of the new pool has had its turn, every new
@@ -94,7 +94,7 @@ def test_the_old_content_copy_is_what_shipped_before(content_dir: Path, library:
     assert set(old.moments) == OLD_KEYS and len(OLD_KEYS) == 36
     assert old.roles and old.boundaries
     new = library.content
-    assert (len(new.episodes), len(new.moments)) == (72, 276)
+    assert len(new.episodes) == 72 and len(new.moments) >= 300
     assert set(new.moments) >= OLD_KEYS  # every old moment key still exists after the upgrade
 
 
@@ -137,7 +137,7 @@ async def test_a_rotation_in_progress_survives_the_upgrade(
     shutil.copytree(DEFAULT_CONTENT_DIR, content_dir)
     assert tips.handlers.handle("admin reload", MODERATOR).title == "Content reloaded"
     new_keys = set(holder.current.content.moments)
-    assert new_keys == set(library.content.moments) and len(new_keys) == 276
+    assert new_keys == set(library.content.moments) and len(new_keys) >= 300  # issue 9: at least 300 moments
 
     total = len(new_keys) + EXTRA_WEEKS
     for week in range(WEEKS_BEFORE, total):
