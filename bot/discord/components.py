@@ -41,7 +41,7 @@ class NextStep(discord.ui.DynamicItem[discord.ui.Button], template=navigation.TE
     ) -> NextStep:
         """The clicked button, rebuilt from the message (discord.py calls this for every matching click)."""
         if not isinstance(item, discord.ui.Button):
-            raise TypeError(f"{MENU_ID!r}-style ids are buttons only, got {type(item).__name__}")
+            raise TypeError(f"RoleCall navigation ids are on buttons only, got a {type(item).__name__}")
         return cls(item)
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -84,7 +84,9 @@ def answered_by_items(custom_id: object) -> bool:
 def build_view(fitted: Controls) -> discord.ui.View | None:
     """The discord.ui.View for fitted controls, rows placed explicitly; None when there is nothing to click.
 
-    timeout=None: the items are dynamic, so nothing has to be remembered per message.
+    timeout=None: the items are dynamic, so nothing has to be remembered per message. (discord.py still gives the
+    view of an ephemeral message a 15-minute timeout; when it ends, the registered templates stay, because a view of
+    dynamic items only leaves nothing in the per-message store to remove.)
     """
     if fitted.empty:
         return None
