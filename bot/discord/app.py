@@ -17,7 +17,8 @@ import yarl
 from discord import app_commands
 
 from bot.config import DiscordSettings
-from bot.discord.render import MAX_CHOICE_NAME, MAX_CHOICES, reply_embed, trim
+from bot.discord import components
+from bot.discord.render import MAX_CHOICE_NAME, MAX_CHOICES, trim
 from bot.ratelimit import ConversationLimits
 from handlers import Handlers
 from handlers.asker import Asker
@@ -25,7 +26,6 @@ from handlers.reply import Reply, Section
 
 log = logging.getLogger("rolecall.discord")
 NONE = discord.AllowedMentions.none()
-_PRIVATE_KINDS = {"help", "admin", "refused"}
 SYNC_HASH_KEY = "discord.commands.{scope}"
 # Message types a member writes: DEFAULT (0) and REPLY (19). Joins, pins, thread starters etc. are not questions.
 _MEMBER_MESSAGE_TYPES = {discord.MessageType.default, discord.MessageType.reply}
@@ -53,9 +53,12 @@ def is_moderator(interaction: discord.Interaction, settings: DiscordSettings) ->
 
 
 async def answer(interaction: discord.Interaction, reply: Reply, public: bool = False) -> None:
-    """Respond within Discord's 3 seconds: the answer itself, ephemeral unless asked to be public."""
-    ephemeral = not public or reply.kind in _PRIVATE_KINDS
-    await interaction.response.send_message(embed=reply_embed(reply), ephemeral=ephemeral, allowed_mentions=NONE)
+    """Respond within Discord's 3 seconds: the answer itself with its buttons, ephemeral unless asked to be public
+    (a private reply, like help or admin, is ephemeral even then)."""
+    ephemeral = not public or reply.private
+    await interaction.response.send_message(
+        **components.message_parts(reply), ephemeral=ephemeral, allowed_mentions=NONE
+    )
 
 
 def mention_text(content: str, bot_id: int) -> str:
@@ -178,7 +181,12 @@ class RoleCallClient(discord.Client):
         build_commands(self.tree, handlers, settings)
 
     async def setup_hook(self) -> None:
-        """Runs once after login (not on reconnects): sync to the configured guild only if commands changed."""
+        """Runs once after login (not on reconnects): register the click handlers, then sync to the configured
+        guild only if commands changed.
+
+        The dynamic items answer clicks on every message RoleCall ever sent, including those from before this start.
+        """
+        self.add_dynamic_items(*components.DYNAMIC_ITEMS)
         if self.sync_on_start and self.settings.guild_id is not None and self.state is not None:
             await self.sync_commands(self.settings.guild_id, only_if_changed=True)
 
@@ -204,10 +212,23 @@ class RoleCallClient(discord.Client):
             return
         await self._reply(message, self.handlers.handle(text, Asker("discord")))
 
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Answer a click whose id no RoleCall item claims (not ours, or tampered with) with "no longer available".
+
+        discord.py would drop it silently and the member would see "This interaction failed"; ids RoleCall items
+        do claim are answered by them (bot.discord.components).
+        """
+        if interaction.type is not discord.InteractionType.component:
+            return
+        custom_id = (interaction.data or {}).get("custom_id")
+        if not components.answered_by_items(custom_id):
+            await components.answer_click(interaction, custom_id)
+
     async def _reply(self, message: discord.Message, reply: Reply) -> None:
-        """Reply to ``message`` (a message reference) with the embed; AllowedMentions.none() so nothing pings."""
+        """Reply to ``message`` (a message reference) with the embed and its buttons; AllowedMentions.none() so
+        nothing pings."""
         try:
-            await message.reply(embed=reply_embed(reply), allowed_mentions=NONE)
+            await message.reply(**components.message_parts(reply), allowed_mentions=NONE)
         except discord.HTTPException as error:  # e.g. no Send Messages permission there: log it, keep running
             log.warning("discord reply in channel %s failed: %s", message.channel.id, error)
 

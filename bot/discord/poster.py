@@ -7,6 +7,7 @@ from typing import Any
 
 import discord
 
+from bot.discord.components import reply_view
 from bot.discord.render import reply_embed
 from handlers.reply import Reply
 from scheduler.service import HistoryUnavailable
@@ -40,6 +41,7 @@ class DiscordPoster:
 
         A tip (``week`` given) goes with a deterministic nonce (discord.py adds enforce_nonce), so Discord returns
         the existing message instead of a second one within its window, and with the week's marker in the footer.
+        The buttons go along: they work for as long as the content holds what they name, across restarts.
         """
         embed = reply_embed(reply)
         extra: dict[str, Any] = {}
@@ -47,6 +49,9 @@ class DiscordPoster:
             footer = embed.footer.text
             embed.set_footer(text=f"{footer} · {tip_marker(week)}" if footer else tip_marker(week))
             extra["nonce"] = tip_nonce(week, destination or channel)
+        view = reply_view(reply)
+        if view is not None:
+            extra["view"] = view
         message = await self._client.get_partial_messageable(int(channel)).send(
             embed=embed, allowed_mentions=NONE, **extra
         )

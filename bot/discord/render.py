@@ -1,4 +1,5 @@
-"""Render a neutral Reply as a Discord embed. Discord's size limits are enforced here, and only here.
+"""Render a neutral Reply as a Discord embed and fit its next steps to Discord's component limits. Discord's size
+limits are enforced here, and only here (bot.discord.components builds the discord.ui items from ``controls``).
 
 Mentions never ping: the client sends AllowedMentions.none() with every message, and text that echoes the member
 has mentions and markdown escaped as well.
@@ -7,11 +8,13 @@ has mentions and markdown escaped as well.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import discord
 
 from bot.shorten import ELLIPSIS, more_text, shorten
-from handlers.reply import Citation, Reply, Section
+from handlers import navigation
+from handlers.reply import Action, Citation, Menu, Reply, Section
 
 # Discord's documented limits (Embed object limits, Create Message).
 MAX_TITLE = 256
@@ -23,6 +26,15 @@ MAX_FOOTER = 2048
 MAX_EMBED_TOTAL = 6000  # RoleCall sends no message content (limit 2,000): everything is in the embed
 MAX_CHOICES = 25
 MAX_CHOICE_NAME = 100
+# Discord's documented component limits (Message Components: action rows, buttons, string selects).
+MAX_ROWS = 5
+MAX_ROW_BUTTONS = 5  # a select fills a whole row on its own
+MAX_BUTTON_LABEL = 80
+MAX_CUSTOM_ID = 100
+MAX_SELECT_OPTIONS = 25
+MAX_OPTION_LABEL = 100
+MAX_OPTION_VALUE = 100
+MAX_PLACEHOLDER = 150
 
 SHORTENED = f"{ELLIPSIS} (answer shortened)"
 COLOUR = discord.Colour(0x1D3557)
@@ -94,11 +106,67 @@ def source_fields(citations: tuple[Citation, ...], max_fields: int, max_text: in
     return chosen if fits(chosen) else []
 
 
+@dataclass(frozen=True)
+class Controls:
+    """A reply's clickable parts as Discord will show them: rows of next-step buttons, the menu, the 👍/👎 buttons.
+
+    Labels are already trimmed; every id is a well-formed ``handlers.navigation`` id of at most 100 characters.
+    """
+
+    rows: tuple[tuple[Action, ...], ...] = ()
+    menu: Menu | None = None
+    votes: tuple[tuple[str, str], ...] = ()  # (emoji, custom_id), 👍 first
+
+    @property
+    def empty(self) -> bool:
+        """Whether there is nothing to click."""
+        return not (self.rows or self.menu or self.votes)
+
+    @property
+    def targets(self) -> frozenset[str]:
+        """Every next-step id a click can send (buttons and menu options, not votes)."""
+        options = self.menu.options if self.menu else ()
+        return frozenset(a.target for row in self.rows for a in row) | {a.target for a in options}
+
+
+def _clickable(actions: tuple[Action, ...], label_limit: int) -> list[Action]:
+    """Actions with ids Discord can carry and RoleCall can answer, each once (Discord rejects duplicate ids)."""
+    seen: set[str] = set()
+    kept = []
+    for action in actions:
+        # An id longer than a custom_id or option value could not be sent; one that does not parse never answers.
+        if action.target in seen or len(action.target) > MAX_CUSTOM_ID or navigation.parse(action.target) is None:
+            continue
+        seen.add(action.target)
+        kept.append(Action(trim(action.label, label_limit), action.target))
+    return kept
+
+
+def controls(reply: Reply) -> Controls:
+    """The next steps, menu and feedback of ``reply`` within Discord's limits: at most 5 rows of at most 5 buttons,
+    a select on a row of its own with at most 25 options. The feedback row is always kept for a rated answer; next
+    steps that do not fit are dropped from the end, so the first (most natural) ones stay.
+    """
+    votes: tuple[tuple[str, str], ...] = ()
+    if reply.rated is not None:
+        ids = tuple((emoji, navigation.vote_id(reply.rated, vote)) for vote, emoji in navigation.VOTES.items())
+        votes = ids if all(navigation.parse(i) is not None for _, i in ids) else ()
+    menu = None
+    if reply.menu is not None:
+        options = _clickable(reply.menu.options, MAX_OPTION_LABEL)[:MAX_SELECT_OPTIONS]
+        menu = Menu(trim(reply.menu.placeholder, MAX_PLACEHOLDER), tuple(options)) if options else None
+    button_rows = MAX_ROWS - bool(votes) - bool(menu)
+    buttons = _clickable(reply.actions, MAX_BUTTON_LABEL)[: button_rows * MAX_ROW_BUTTONS]
+    rows = tuple(tuple(buttons[i : i + MAX_ROW_BUTTONS]) for i in range(0, len(buttons), MAX_ROW_BUTTONS))
+    return Controls(rows, menu, votes)
+
+
 def reply_embed(reply: Reply) -> discord.Embed:
     """Title, a description, one field per headed section, suggestions and sources, within every limit.
 
     Sources keep up to half the room, so a long answer still shows them; fields that do not fit are dropped, with an
-    "answer shortened" footer.
+    "answer shortened" footer. Did-you-mean offers are buttons under the embed (``controls``); only an offer that
+    cannot be a button is written out.
     """
     title = safe(reply.title) if reply.kind == "no_match" else reply.title
     untitled = [_section_text(s) for s in reply.sections if not s.heading and _section_text(s)]
@@ -109,8 +177,10 @@ def reply_embed(reply: Reply) -> discord.Embed:
     for section in reply.sections:
         if section.heading and _section_text(section):
             fields.append((trim(section.heading, MAX_FIELD_NAME), _section_text(section)))
-    if reply.suggestions:
-        fields.append(("Did you mean", "\n".join(f"{s.label} (ask: {s.query})" for s in reply.suggestions)))
+    offered = controls(reply).targets
+    unclickable = [s for s in reply.suggestions if s.target not in offered]
+    if unclickable:
+        fields.append(("Did you mean", "\n".join(f"{s.label} (ask: {s.query})" for s in unclickable)))
 
     text_left = MAX_EMBED_TOTAL - len(embed)
     wanted = source_fields(reply.citations, MAX_FIELDS, MAX_EMBED_TOTAL)

@@ -77,7 +77,10 @@ def member(user_id: str, permissions: int = ALL_BUT_MANAGE, roles: tuple[str, ..
 class FakeDiscord:
     """Start with ``await fake.start()``; point discord.py at ``api_url`` and ``gateway_url``."""
 
-    callbacks: list[dict[str, Any]] = field(default_factory=list)
+    callbacks: list[dict[str, Any]] = field(default_factory=list)  # callback bodies: type 4, 7, 8 with their data
+    # The message each callback created (type 4) or updated (type 7), in step with ``callbacks``; None for others.
+    responses: list[dict[str, Any] | None] = field(default_factory=list)
+    interactions: dict[str, dict[str, Any]] = field(default_factory=dict)  # INTERACTION_CREATE payloads by id
     command_puts: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)
     messages: list[dict[str, Any]] = field(default_factory=list)
     message_attempts: int = 0
@@ -160,17 +163,29 @@ class FakeDiscord:
         )
 
     async def _callback(self, request: web.Request) -> web.Response:
+        """Record the response; answer as Discord does with ``with_response``: the interaction and, for a message
+        response (4) or a message update (7), the message as it now is."""
         body = await request.json()
+        interaction = self.interactions.get(request.match_info["id"], {})
+        data = body.get("data") or {}
+        message = None
+        if body.get("type") == 4:  # CHANNEL_MESSAGE_WITH_SOURCE: a new message, ephemeral with flags 64
+            kind = 20 if interaction.get("type") == 2 else 0  # CHAT_INPUT_COMMAND for a slash command's answer
+            message = bot_message(interaction.get("channel_id", CHANNEL_ID), data, kind, str(next(self._ids)))
+        elif body.get("type") == 7 and interaction.get("message"):  # UPDATE_MESSAGE: the clicked message, edited
+            message = {**interaction["message"]}
+            message.update({key: data[key] for key in ("content", "embeds", "components") if key in data})
         self.callbacks.append(body)
-        return _json(
-            {
-                "interaction": {
-                    "id": request.match_info["id"],
-                    "type": 2,
-                    "response_message_ephemeral": bool((body.get("data") or {}).get("flags", 0) & 64),
-                }
-            }
-        )
+        self.responses.append(message)
+        info: dict[str, Any] = {
+            "id": request.match_info["id"],
+            "type": interaction.get("type", 2),
+            "response_message_ephemeral": bool((message or data).get("flags", 0) & 64),
+        }
+        if message is None:
+            return _json({"interaction": info})
+        info["response_message_id"] = message["id"]
+        return _json({"interaction": info, "resource": {"type": body["type"], "message": message}})
 
     async def _message(self, request: web.Request) -> web.Response:
         self.message_attempts += 1
@@ -184,24 +199,7 @@ class FakeDiscord:
             for seen in self.messages:
                 if seen["response"]["channel_id"] == channel and seen["request"].get("nonce") == body["nonce"]:
                     return _json(seen["response"])
-        message = {
-            "id": str(next(self._ids)),
-            "channel_id": request.match_info["channel"],
-            "type": 0,
-            "content": body.get("content") or "",
-            "embeds": body.get("embeds", []),
-            "author": BOT_USER,
-            "attachments": [],
-            "mentions": [],
-            "mention_roles": [],
-            "mention_everyone": False,
-            "pinned": False,
-            "tts": False,
-            "timestamp": "2026-06-01T09:00:00+00:00",
-            "edited_timestamp": None,
-            "flags": 0,
-            "components": [],
-        }
+        message = bot_message(channel, {**body, "flags": 0}, 0, str(next(self._ids)))
         if body.get("nonce") is not None:
             message["nonce"] = body["nonce"]
         self.messages.append({"request": body, "response": message})
@@ -341,6 +339,8 @@ class FakeDiscord:
         raise AssertionError(f"{len(self.messages)} messages posted, wanted {count}")
 
     async def interaction(self, payload: dict[str, Any]) -> None:
+        """Dispatch an INTERACTION_CREATE; the callback route finds it by id (e.g. the message a type 7 edits)."""
+        self.interactions[payload["id"]] = payload
         await self._send(self._sockets[-1], "INTERACTION_CREATE", payload)
 
     async def wait_callbacks(self, count: int, timeout: float = 5.0) -> list[dict[str, Any]]:
@@ -349,6 +349,78 @@ class FakeDiscord:
                 return self.callbacks
             await asyncio.sleep(0.01)
         raise AssertionError(f"{len(self.callbacks)} interaction callbacks, wanted {count}")
+
+
+def bot_message(channel_id: str, data: dict[str, Any], kind: int, message_id: str) -> dict[str, Any]:
+    """A message RoleCall sent, as Discord returns it: ``data`` is the create-message or callback ``data`` object
+    (content, embeds, components, flags 64 for ephemeral)."""
+    return {
+        "id": message_id,
+        "channel_id": channel_id,
+        "type": kind,
+        "content": data.get("content") or "",
+        "embeds": data.get("embeds", []),
+        "author": BOT_USER,
+        "attachments": [],
+        "mentions": [],
+        "mention_roles": [],
+        "mention_everyone": False,
+        "pinned": False,
+        "tts": False,
+        "timestamp": "2026-06-01T09:00:00+00:00",
+        "edited_timestamp": None,
+        "flags": data.get("flags") or 0,
+        "components": data.get("components", []),
+    }
+
+
+_interaction_ids = itertools.count(500000000000000000)
+
+
+def component_interaction(
+    message: dict[str, Any],
+    custom_id: str,
+    *,
+    values: list[str] | None = None,
+    member_payload: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A MESSAGE_COMPONENT (type 3) INTERACTION_CREATE payload: a click on a button (component_type 2) of
+    ``message``, or a choice in its string select (component_type 3, ``values`` given). ``message`` is the message
+    object as Discord stores it (``FakeDiscord.responses`` or a posted message's response), flags 64 if ephemeral."""
+    interaction_id = str(next(_interaction_ids))
+    data: dict[str, Any] = {"custom_id": custom_id, "component_type": 2 if values is None else 3}
+    if values is not None:
+        data["values"] = values
+    channel_id = message.get("channel_id", CHANNEL_ID)
+    return {
+        "id": interaction_id,
+        "application_id": APP_ID,
+        "type": 3,
+        "token": f"token-{interaction_id}",
+        "version": 1,
+        "attachment_size_limit": 8388608,
+        "guild_id": GUILD_ID,
+        "channel_id": channel_id,
+        "channel": {
+            "id": channel_id,
+            "type": 0,
+            "name": "general",
+            "guild_id": GUILD_ID,
+            "position": 0,
+            "permission_overwrites": [],
+            "nsfw": False,
+            "parent_id": None,
+        },
+        "member": member_payload or member("100000000000000010"),
+        "locale": "en-US",
+        "guild_locale": "en-US",
+        "app_permissions": "0",
+        "entitlements": [],
+        "authorizing_integration_owners": {"0": GUILD_ID},
+        "context": 0,
+        "message": message,
+        "data": data,
+    }
 
 
 def command_interaction(
