@@ -11,7 +11,9 @@ class Asker:
 
     platform: str = "console"
     moderator: bool = False
-    user: str | None = None  # only for moderators' audit records (reloads); never stored with member queries
+    # Only for moderators' audit records (reloads) and, hashed in memory, one 👍/👎 per member and answer (VoteBox);
+    # never stored with member queries or votes.
+    user: str | None = None
 
 
 # The console is the operator's own terminal: it may run admin commands.

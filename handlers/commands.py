@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -39,6 +40,9 @@ UNAVAILABLE = Reply(
     (Section(text="The content has changed since this button was made. Ask again to see what is there now."),),
 )
 THANKS = Reply("notice", "Thanks for the feedback", (Section(text="It helps the moderators improve this answer."),))
+ALREADY_RATED = Reply("notice", "Already counted", (Section(text="Your vote on this answer is in: thanks."),))
+# One vote per member and answer within this many seconds; remembered in memory only, as a hash.
+VOTE_WINDOW_SECONDS = 24 * 3600
 
 
 def _utcnow() -> datetime:
@@ -48,6 +52,29 @@ def _utcnow() -> datetime:
 Observer = Callable[[Asker, str, Reply, float], None]
 # Told of every 👍/👎: the asker (for its platform only), the answer id ('role:data-scientist') and 'up' or 'down'.
 Voter = Callable[[Asker, str, str], None]
+
+
+class VoteBox:
+    """Who voted on what lately, so one member's repeated clicks count once: kept in this process's memory only, as
+    hashes of (platform, user, answer), and forgotten after VOTE_WINDOW_SECONDS. Never stored, never logged."""
+
+    def __init__(self, window: float = VOTE_WINDOW_SECONDS, clock: Callable[[], float] = time.monotonic) -> None:
+        self.window = window
+        self.clock = clock
+        self._seen: dict[bytes, float] = {}
+
+    def first(self, asker: Asker, answer: str) -> bool:
+        """True for a member's first vote on ``answer`` in the window (always True when the user is unknown)."""
+        if asker.user is None:
+            return True
+        now = self.clock()
+        if len(self._seen) > 10_000 or next(iter(self._seen.values()), now) < now - self.window:
+            self._seen = {key: at for key, at in self._seen.items() if at >= now - self.window}
+        key = hashlib.blake2b(f"{asker.platform}\0{asker.user}\0{answer}".encode(), digest_size=16).digest()
+        if key in self._seen and self._seen[key] >= now - self.window:
+            return False
+        self._seen[key] = now
+        return True
 
 
 class Handlers:
@@ -61,6 +88,7 @@ class Handlers:
         self.misses: MissDesk | None = None
         self.observers: list[Observer] = []  # told of every member query: query log, metrics, the log line
         self.voters: list[Voter] = []  # told of every 👍/👎: query log, metrics
+        self._votes = VoteBox()
 
     def attach_tips(self, desk: TipDesk) -> None:
         """Answer 'tip' and the tip admin commands from the scheduler's stored rotation."""
@@ -98,6 +126,8 @@ class Handlers:
         if found is None or not navigation.exists(library, found):
             return UNAVAILABLE
         if found.vote is not None:
+            if not self._votes.first(asker, found.answer_id):
+                return ALREADY_RATED
             for vote in self.voters:
                 vote(asker, found.answer_id, found.vote)
             return THANKS

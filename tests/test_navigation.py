@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from content.library import Library
 from handlers import Handlers
 from handlers.asker import Asker
-from handlers.commands import THANKS, UNAVAILABLE
+from handlers.commands import ALREADY_RATED, THANKS, UNAVAILABLE, VoteBox
 from handlers.navigation import MAX_ID, parse, target, vote_id
 
 
@@ -121,6 +121,10 @@ def test_a_vote_tells_the_voters_with_the_answer_id_and_never_the_user(handlers:
     reply = handlers.handle("mle vs ds")
     assert handlers.click(vote_id(reply.rated or "", "down"), Asker("slack", user="U123")) is THANKS
     assert handlers.click(vote_id(reply.rated or "", "up"), Asker("discord", user="42")) is THANKS
+    # The same member's second click on the same answer counts once; another member's counts.
+    assert handlers.click(vote_id(reply.rated or "", "down"), Asker("slack", user="U123")) is ALREADY_RATED
+    assert handlers.click(vote_id(reply.rated or "", "down"), Asker("discord", user="U123")) is THANKS
+    heard.pop()
     assert heard == [
         ("slack", "boundary:mle-vs-data-scientist", "down"),
         ("discord", "boundary:mle-vs-data-scientist", "up"),
@@ -133,3 +137,15 @@ def test_a_click_is_observed_like_a_question(handlers: Handlers) -> None:
     handlers.click("rc:role:data-scientist")
     handlers.click("rc:role:nobody")  # not an answer: nothing to log
     assert seen == [("rc:role:data-scientist", "role")]
+
+
+def test_a_vote_is_remembered_for_a_day_only_and_never_by_name() -> None:
+    now = [0.0]
+    box = VoteBox(window=86_400, clock=lambda: now[0])
+    member = Asker("slack", user="U123")
+    assert box.first(member, "role:data-scientist") and not box.first(member, "role:data-scientist")
+    assert box.first(member, "role:data-engineer")
+    assert box.first(Asker("slack"), "role:data-scientist") and box.first(Asker("slack"), "role:data-scientist")
+    assert not any(b"U123" in key for key in box._seen)
+    now[0] = 86_401
+    assert box.first(member, "role:data-scientist")

@@ -131,7 +131,9 @@ async def answer_click(interaction: discord.Interaction, raw_id: object) -> None
     Answered at once: Discord allows 3 seconds, and an answer takes milliseconds.
     """
     handlers = getattr(interaction.client, "handlers", None)
-    reply = handlers.click(raw_id, Asker("discord")) if handlers is not None else UNAVAILABLE
+    # The user id only lets Handlers count one vote per member (hashed, in memory); it is never stored.
+    asker = Asker("discord", user=str(interaction.user.id))
+    reply = handlers.click(raw_id, asker) if handlers is not None else UNAVAILABLE
     message = interaction.message
     try:
         if not reply.private and message is not None and message.flags.ephemeral:
