@@ -45,6 +45,7 @@ SUGGEST_CUTOFF = 30  # the score shown for suggestions that come from near-miss 
 FOREIGN_SHARE = 0.8  # a word the content never uses weighs this share of the rarest word's weight
 ENTITY_SHARE = 0.6  # a named role or guest weighs this share of the rarest word's weight
 OWNER_MARGIN = 1.15  # a "who owns" role must score this much above the next role, or the general ranking decides
+CONTEXT_OWNER = 1.3  # a "who owns" candidate about the role the question names as context scores this much more
 COVERAGE_FLOOR = 4.0  # ranking multiplies the score by (this + coverage)
 MAX_SUGGESTIONS = 3
 MAX_COMPLETIONS = 25  # Discord's limit on autocomplete choices
@@ -467,10 +468,6 @@ class Resolver:
         """A career move: the episode about that move ("From Marketing to Analytics Engineering"), else the role."""
         target = analysis.target_role
         assert target is not None  # the reader only sees a move when a role is named
-        about_roles = set().union(*(self._about_role(entity.ref) for entity in analysis.roles))
-        ranked = self._rank(analysis, "topic", entity_docs=about_roles)
-        if ranked and self._docs[ranked[0][0]].kind == "moment" and ranked[0][1] >= STRONG_COVER:
-            return trace.done(Resolution(self._hit(*ranked[0])), "a moment that covers the whole question")
         words = [*analysis.terms]
         for entity in analysis.roles:
             words += [Term(entity.text, t) for t in self._index.analyze(entity.text)]
@@ -489,6 +486,10 @@ class Resolver:
             if others & title:
                 hit = Hit("episode", episode.id, 100.0, episode.title)
                 return trace.done(Resolution(hit), "an episode about this move")
+        about_roles = set().union(*(self._about_role(entity.ref) for entity in analysis.roles))
+        ranked = self._rank(analysis, "topic", entity_docs=about_roles)
+        if ranked and self._docs[ranked[0][0]].kind == "moment" and ranked[0][1] >= STRONG_COVER:
+            return trace.done(Resolution(self._hit(*ranked[0])), "a moment that covers the whole question")
         role = self._content.roles[target.ref]
         return trace.done(Resolution(Hit("role", role.id, target.score, role.name)), "a move into this role")
 
@@ -534,6 +535,16 @@ class Resolver:
             return None
         weights = _weights(self._owners, analysis)
         total = sum(weights.values()) + self._foreign_weight * analysis.foreign_weight
+        if len(analysis.roles) == 1:
+            # "who decides the roadmap for an internal ML platform": the role named is the context, not the answer;
+            # owners whose entries are about it are the likelier ones.
+            named = analysis.roles[0].ref
+            context = self._about_role(named)
+            for doc in scores:
+                owner = self._owner_ids[doc]
+                kind = "role" if owner in self._content.roles else "boundary"
+                if owner != named and self._doc_of[(kind, owner)] in context:
+                    scores[doc] *= CONTEXT_OWNER
         ranked = sorted(scores.items(), key=lambda item: -item[1])
         best, score = ranked[0]
         covered = sum(w for term, w in weights.items() if self._owners.has(term, best))

@@ -84,6 +84,36 @@ _NOT_BRITISH = frozenset(
 )
 
 
+# Irregular past forms the stemmer leaves alone ('ran' never meets 'runs'): the question and the content meet at the
+# present form. Only forms with one common meaning ('left', 'found' and 'lead' are not here).
+IRREGULAR = {
+    **dict.fromkeys(("ran",), "run"),
+    **dict.fromkeys(("built",), "build"),
+    **dict.fromkeys(("wrote", "written"), "write"),
+    **dict.fromkeys(("broke", "broken"), "break"),
+    **dict.fromkeys(("chose", "chosen"), "choose"),
+    **dict.fromkeys(("took", "taken"), "take"),
+    **dict.fromkeys(("gave", "given"), "give"),
+    **dict.fromkeys(("went", "gone"), "go"),
+    **dict.fromkeys(("grew", "grown"), "grow"),
+    **dict.fromkeys(("began", "begun"), "begin"),
+    **dict.fromkeys(("knew", "known"), "know"),
+    **dict.fromkeys(("bought",), "buy"),
+    **dict.fromkeys(("sold",), "sell"),
+    **dict.fromkeys(("taught",), "teach"),
+    **dict.fromkeys(("brought",), "bring"),
+    **dict.fromkeys(("thought",), "think"),
+    **dict.fromkeys(("spent",), "spend"),
+    **dict.fromkeys(("sent",), "send"),
+    **dict.fromkeys(("paid",), "pay"),
+    **dict.fromkeys(("understood",), "understand"),
+    **dict.fromkeys(("spoke", "spoken"), "speak"),
+    **dict.fromkeys(("told",), "tell"),
+    **dict.fromkeys(("drove", "driven"), "drive"),
+    **dict.fromkeys(("hid", "hidden"), "hide"),
+}
+
+
 def americanize(word: str) -> str:
     """'prioritisation' -> 'prioritization', 'analyse' -> 'analyze', 'behaviour' -> 'behavior'; others unchanged."""
     if len(word) < 6 or word in _NOT_BRITISH:
@@ -94,8 +124,9 @@ def americanize(word: str) -> str:
 @lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
     """The Snowball (Porter 2) English stem: 'monitoring' and 'monitors' both become 'monitor'; British and
-    American spellings meet ('prioritisation', 'prioritization')."""
-    word = americanize(word.removesuffix("'s").replace("'", ""))
+    American spellings meet ('prioritisation', 'prioritization'), and so do irregular past forms ('ran', 'runs')."""
+    word = word.removesuffix("'s").replace("'", "")
+    word = IRREGULAR.get(word) or americanize(word)
     return _STEMMER.stemWord(word) if len(word) > 2 else word
 
 

@@ -195,6 +195,12 @@ def test_british_and_american_spellings_meet(small: Library) -> None:
     assert stem("prioritisation") == stem("prioritization")
 
 
+def test_irregular_past_forms_meet_their_verb() -> None:
+    assert stem("ran") == stem("runs") == stem("running")
+    assert stem("wrote") == stem("written") == stem("writes")
+    assert stem("left") != stem("leave")  # 'left' has another common meaning: not folded
+
+
 def test_a_topic_finds_the_moment(small: Library) -> None:
     assert answer(small, "how do I reduce project risk with a prototype") == ("moment", "production@29:06")
 
