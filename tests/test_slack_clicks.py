@@ -196,6 +196,18 @@ async def test_a_click_on_a_public_answer_posts_in_its_thread_and_pings_nobody(
     assert fake.responses == []  # the clicked answer stays as everyone saw it
 
 
+async def test_a_click_in_a_channel_the_bot_is_not_in_answers_through_the_response_url(
+    fake: FakeSlack, bot: Bot
+) -> None:
+    # `/rolecall public` in a private channel: the answer went out through the response_url, not as a bot member.
+    fake.failures["chat.postMessage"].append((200, {}, {"ok": False, "error": "channel_not_found"}))
+    vs = button(render.message(bot.handlers.handle("mle"))["blocks"], "vs ")
+    await click(fake, bot.base, pressed(vs), on=public_message())
+    (posted,) = await responses(fake)
+    assert posted["response_type"] == "in_channel" and posted["replace_original"] is False
+    assert posted["thread_ts"] == PUBLIC_TS and header(posted["blocks"]) == bot.handlers.click(vs["value"]).title
+
+
 async def test_a_click_on_the_bots_dm_answer_answers_in_the_dm(fake: FakeSlack, bot: Bot) -> None:
     vs = button(render.message(bot.handlers.handle("mle"))["blocks"], "vs ")
     await click(fake, bot.base, pressed(vs), on=public_message(), channel={"id": "D0001", "name": "directmessage"})

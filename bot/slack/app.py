@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -56,6 +57,10 @@ _bolt_log.addFilter(_NoRequestBodies())
 
 # Every next-step and 👍/👎 button's action_id is its navigation id; the moment menu has one fixed action_id.
 CLICK_ACTIONS = re.compile(rf"^(?:{re.escape(navigation.PREFIX)}|{re.escape(MENU_ACTION)}$)")
+
+
+# chat.postMessage's answers for a channel the bot is not a member of (a private channel it was never added to).
+_NOT_A_MEMBER = frozenset({"not_in_channel", "channel_not_found"})
 
 
 def clicked_id(body: Any) -> str | None:
@@ -252,9 +257,16 @@ def build_app(
         if not isinstance(thread_ts, str):
             thread_ts = None if channel.startswith("D") else message_ts
         # No link_names and no parse: the renderer escapes every text, so nothing in an answer pings anyone.
-        await client.chat_postMessage(
-            channel=channel, thread_ts=thread_ts, unfurl_links=False, unfurl_media=False, **message(reply)
-        )
+        try:
+            await client.chat_postMessage(
+                channel=channel, thread_ts=thread_ts, unfurl_links=False, unfurl_media=False, **message(reply)
+            )
+        except SlackApiError as exc:
+            if exc.response.get("error") not in _NOT_A_MEMBER:
+                raise
+            # `/rolecall public` also answers in channels the bot is not in (a private one: the response_url needs
+            # no membership); the click's response_url can post there too, in the same thread.
+            await say(response_type="in_channel", replace_original=False, thread_ts=thread_ts, **message(reply))
 
     app.action(SHARE_ACTION)(ack=just_ack, lazy=[share])
     # Next steps, the moment menu and 👍/👎: acked at once (an empty 200), answered after the ack.
