@@ -169,6 +169,17 @@ async def test_sharing_an_answer_reached_by_a_click_shares_that_answer(fake: Fak
     assert deleted["delete_original"] is True
 
 
+@pytest.mark.parametrize("value", ["rc:up:role:data-scientist", "rc:down:boundary:ds-vs-mle", "rc:role:deleted-role"])
+async def test_a_share_button_carrying_a_vote_or_a_stale_id_shares_nothing(
+    fake: FakeSlack, bot: Bot, value: str
+) -> None:
+    share = {"type": "button", "action_id": render.SHARE_ACTION, "value": value, "block_id": "b1", "action_ts": "1"}
+    await click(fake, bot.base, share)
+    (refused,) = await responses(fake)
+    assert refused == {"response_type": "ephemeral", "replace_original": False, "text": "That answer cannot be shared."}
+    assert bot.votes == []  # sharing is not voting, whatever the value says
+
+
 # -- public answers: the next answer goes in the thread, for everyone ---------------------------------------------
 
 

@@ -57,8 +57,6 @@ _bolt_log.addFilter(_NoRequestBodies())
 
 # Every next-step and 👍/👎 button's action_id is its navigation id; the moment menu has one fixed action_id.
 CLICK_ACTIONS = re.compile(rf"^(?:{re.escape(navigation.PREFIX)}|{re.escape(MENU_ACTION)}$)")
-
-
 # chat.postMessage's answers for a channel the bot is not a member of (a private channel it was never added to).
 _NOT_A_MEMBER = frozenset({"not_in_channel", "channel_not_found"})
 
