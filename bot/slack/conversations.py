@@ -82,5 +82,3 @@ class EventDedupe:
             return self._first_in_memory(event_id)
         # Also remember it here, so a store that fails later still knows what this process answered.
         return self._first_in_memory(event_id) and first
-
-
