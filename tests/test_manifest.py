@@ -26,7 +26,8 @@ def test_manifest_matches_the_adapter() -> None:
         "im:history",  # DMs (message.im)
     }
     assert manifest["settings"]["socket_mode_enabled"] is True
-    assert manifest["settings"]["interactivity"]["is_enabled"] is True  # the "Share in channel" button
+    # Buttons and menus: next steps, the moment menu, 👍/👎 and "Share in channel".
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened", "app_mention", "message.im"]
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
 

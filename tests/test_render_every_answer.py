@@ -20,7 +20,7 @@ from bot.discord import render as discord_render
 from bot.slack import render as slack_render
 from content.library import Library
 from content.search import Hit
-from handlers import Handlers
+from handlers import Handlers, navigation
 from handlers.reply import Reply
 from handlers.tip import tip_reply, week_of
 
@@ -28,6 +28,10 @@ from handlers.tip import tip_reply, week_of
 SLACK_BUTTON_TEXT = 75
 SLACK_ACTION_ID = 255
 SLACK_ACTIONS_ELEMENTS = 25
+SLACK_BUTTON_VALUE = 2000
+SLACK_OPTION_TEXT = 75
+SLACK_OPTION_VALUE = 150
+SLACK_SELECT_OPTIONS = 100
 # Discord's documented embed limit for the author name (the renderer sets none).
 DISCORD_AUTHOR = 256
 
@@ -65,8 +69,10 @@ def answers(library: Library) -> list[Reply]:
 
 
 def vocabulary(reply: Reply, escape: bool) -> set[str]:
-    """The whole words of an answer, for checking that a cut ended on one."""
+    """The whole words of an answer and its next steps, for checking that a cut ended on one."""
     text = reply.plain_text() + "\n" + "\n".join(f"{s.label} (ask: {s.query})" for s in reply.suggestions)
+    options = reply.menu.options if reply.menu else ()
+    text += "\n" + "\n".join(a.label for a in (*reply.actions, *options))
     if escape:
         text = slack_render.escape(text)
     return set(text.split())
@@ -116,6 +122,47 @@ def validate_models(model: Any) -> None:
             validate_models(value)
 
 
+def actions_problems(block: dict[str, Any]) -> list[str]:
+    """Slack's limits on an actions block's buttons and selects, and that every click is one RoleCall answers."""
+    problems = []
+    elements = block["elements"]
+    if not 1 <= len(elements) <= SLACK_ACTIONS_ELEMENTS:
+        problems.append(f"actions block with {len(elements)} elements")
+    action_ids = [e["action_id"] for e in elements]
+    if len(set(action_ids)) != len(action_ids):
+        problems.append("action_id repeated within a block")
+    for element in elements:
+        if len(element["action_id"]) > SLACK_ACTION_ID:
+            problems.append("action_id too long")
+        if element["type"] == "button":
+            if not 1 <= len(element["text"]["text"]) <= SLACK_BUTTON_TEXT:
+                problems.append(f"button text of {len(element['text']['text'])} characters")
+            if len(element["value"]) > SLACK_BUTTON_VALUE:
+                problems.append("button value too long")
+            # A next-step or vote button sends its id as both action_id and value; the share button sends a query.
+            if element["action_id"] != slack_render.SHARE_ACTION and (
+                navigation.parse(element["value"]) is None or element["value"] != element["action_id"]
+            ):
+                problems.append(f"button {element['action_id']!r} sends an id RoleCall cannot answer")
+        elif element["type"] == "static_select":
+            options = element["options"]
+            if element["action_id"] != slack_render.MENU_ACTION:
+                problems.append(f"a select with action_id {element['action_id']!r}")
+            if not 1 <= len(options) <= SLACK_SELECT_OPTIONS:
+                problems.append(f"select with {len(options)} options")
+            values = [o["value"] for o in options]
+            if len(set(values)) != len(values):
+                problems.append("option value repeated")
+            for option in options:
+                if not 1 <= len(option["text"]["text"]) <= SLACK_OPTION_TEXT:
+                    problems.append(f"option text of {len(option['text']['text'])} characters")
+                if len(option["value"]) > SLACK_OPTION_VALUE or navigation.parse(option["value"]) is None:
+                    problems.append(f"option value {option['value'][:40]!r}")
+        else:
+            problems.append(f"unexpected {element['type']} element")
+    return problems
+
+
 def slack_problems(reply: Reply, blocks: list[dict[str, Any]], fallback: str, max_blocks: int) -> list[str]:
     problems = []
     if len(blocks) > max_blocks:
@@ -143,13 +190,7 @@ def slack_problems(reply: Reply, blocks: list[dict[str, Any]], fallback: str, ma
                 "context text too long" for e in block["elements"] if len(e["text"]) > slack_render.MAX_CONTEXT_TEXT
             ]
         if kind == "actions":
-            if len(block["elements"]) > SLACK_ACTIONS_ELEMENTS:
-                problems.append("too many actions")
-            for button in block["elements"]:
-                if len(button["text"]["text"]) > SLACK_BUTTON_TEXT or len(button["action_id"]) > SLACK_ACTION_ID:
-                    problems.append("button too long")
-                if len(button["value"]) > slack_render.MAX_BUTTON_VALUE:
-                    problems.append("button value too long")
+            problems += actions_problems(block)
     words = vocabulary(reply, escape=True)
     for obj in text_objects(blocks):
         text = obj["text"]
@@ -166,6 +207,30 @@ def slack_problems(reply: Reply, blocks: list[dict[str, Any]], fallback: str, ma
     if reply.citations and shown + dropped != len(reply.citations):
         problems.append(f"{shown} citations shown and {dropped} counted of {len(reply.citations)}")
     return problems
+
+
+def test_every_answer_offers_its_next_steps_on_slack(answers: list[Reply]) -> None:
+    """Every next step, menu option and vote a reply carries is clickable on Slack (nothing silently dropped at this
+    content size), and a did-you-mean offer shown as a button is not also written out."""
+    problems = []
+    for reply in answers:
+        blocks = slack_render.reply_blocks(reply, share_query="q")
+        offered = slack_render.clickable_targets(blocks)
+        options = reply.menu.options if reply.menu else ()
+        missing = [a.target for a in (*reply.actions, *options) if a.target not in offered]
+        if reply.rated is not None:
+            ids = {e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]}
+            missing += [
+                navigation.vote_id(reply.rated, v)
+                for v in ("up", "down")
+                if navigation.vote_id(reply.rated, v) not in ids
+            ]
+        if missing:
+            problems.append(f"{reply.kind} {reply.ref or reply.title}: not offered: {missing[:3]}")
+        written = [b["text"]["text"] for b in blocks if b["type"] == "section" and "Did you mean" in b["text"]["text"]]
+        if any("(ask: " in text for text in written) and all(s.target in offered for s in reply.suggestions):
+            problems.append(f"{reply.kind} {reply.title}: did-you-mean written out as well as offered")
+    assert not problems, "\n".join(problems[:20])
 
 
 def test_every_answer_passes_block_kit_validation_within_slack_limits(answers: list[Reply]) -> None:

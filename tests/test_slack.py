@@ -173,7 +173,7 @@ async def test_public_posts_in_channel_without_share_button(rolecall: str) -> No
     payload = await command(rolecall, "public mle vs ds")
     assert payload["response_type"] == "in_channel"
     assert payload["blocks"][0]["text"]["text"] == "Machine learning engineer vs Data scientist"
-    assert all(b["type"] != "actions" for b in payload["blocks"])
+    assert render.SHARE_ACTION not in all_text(payload)  # already public: the next steps stay, the share does not
 
 
 async def test_share_button_posts_the_answer_in_channel(fake: FakeSlack, rolecall: str) -> None:
@@ -425,7 +425,7 @@ async def test_mention_in_a_thread_answers_in_that_thread(fake: FakeSlack, rolec
     assert posted["channel"] == "C0001" and posted["thread_ts"] == "1700000000.000001"
     blocks = json.loads(posted["blocks"]) if isinstance(posted["blocks"], str) else posted["blocks"]
     assert blocks[0]["text"]["text"] == "Machine learning engineer vs Data scientist"
-    assert all(b["type"] != "actions" for b in blocks)  # already public: nothing to share
+    assert render.SHARE_ACTION not in all_text(blocks)  # already public: nothing to share
 
 
 async def test_mention_outside_a_thread_starts_one_on_the_message(fake: FakeSlack, rolecall: str) -> None:

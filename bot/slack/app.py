@@ -1,4 +1,5 @@
-"""The Slack app core: one AsyncApp with the slash command, the share button and the App Home.
+"""The Slack app core: one AsyncApp with the slash command, mentions and DMs, clicks (next steps, the moment menu,
+👍/👎, the share button) and the App Home.
 
 Socket Mode and HTTP mode are thin transports around this same app (slack-bolt's own adapter model).
 """
@@ -6,9 +7,11 @@ Socket Mode and HTTP mode are thin transports around this same app (slack-bolt's
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -18,9 +21,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import SlackSettings
 from bot.ratelimit import ConversationLimits
 from bot.slack.conversations import ADMIN_REFUSAL, NOTICES, EventDedupe, is_question, question
-from bot.slack.render import SHARE_ACTION, home_view, message
-from handlers import Handlers
+from bot.slack.render import MENU_ACTION, SHARE_ACTION, fallback_text, home_view, message
+from handlers import Handlers, navigation
 from handlers.asker import Asker, split_public
+from handlers.commands import UNAVAILABLE
 from scheduler.store import Store
 
 log = logging.getLogger("rolecall.slack")
@@ -51,8 +55,34 @@ _bolt_log = logging.getLogger("rolecall.slack.bolt")
 _bolt_log.addFilter(_DropTokenUnusedWarning())
 _bolt_log.addFilter(_NoRequestBodies())
 
-# Replies that belong to the asker alone: never offered for sharing in the channel.
-_PRIVATE_KINDS = {"help", "admin", "refused"}
+# Every next-step and 👍/👎 button's action_id is its navigation id; the moment menu has one fixed action_id.
+CLICK_ACTIONS = re.compile(rf"^(?:{re.escape(navigation.PREFIX)}|{re.escape(MENU_ACTION)}$)")
+# chat.postMessage's answers for a channel the bot is not a member of (a private channel it was never added to).
+_NOT_A_MEMBER = frozenset({"not_in_channel", "channel_not_found"})
+
+
+def clicked_id(body: Any) -> str | None:
+    """The navigation id a block_actions payload carries: the chosen menu option's value, else the button's value,
+    else its action_id. None when the payload has no such string (it comes from the client: any shape may arrive).
+    """
+    actions = body.get("actions") if isinstance(body, dict) else None
+    action = actions[0] if isinstance(actions, list) and actions else None
+    if not isinstance(action, dict):
+        return None
+    if action.get("action_id") == MENU_ACTION:
+        option = action.get("selected_option")
+        value = option.get("value") if isinstance(option, dict) else None
+    else:
+        value = action.get("value", action.get("action_id"))
+    return value if isinstance(value, str) else None
+
+
+def _field(body: dict[str, Any], *path: str) -> Any:
+    """``body[path[0]][path[1]]...``, or None as soon as a step is missing or not an object."""
+    node: Any = body
+    for key in path:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node
 
 
 def web_client(settings: SlackSettings) -> AsyncWebClient:
@@ -96,20 +126,23 @@ def build_app(
         user = command.get("user_id")
         asker = Asker("slack", moderator=user in settings.moderators, user=user)
         reply = handlers.handle(text, asker)
-        share = None if public or reply.kind in _PRIVATE_KINDS else text
+        share = None if public or reply.private else text
         # The answer goes in the ack itself: it takes milliseconds, so Slack's 3-second limit is never at risk.
-        await ack(
-            response_type="in_channel" if public and reply.kind not in _PRIVATE_KINDS else "ephemeral",
-            **message(reply, share),
-        )
+        await ack(response_type="in_channel" if public and not reply.private else "ephemeral", **message(reply, share))
 
     async def just_ack(ack: AsyncAck) -> None:
         await ack()
 
     async def share(body: dict[str, Any], respond: AsyncRespond) -> None:
         query = body["actions"][0].get("value", "")
-        reply = handlers.handle(query, Asker("slack"))
-        if reply.kind in _PRIVATE_KINDS:
+        found = navigation.parse(query)
+        if found is not None and found.vote is not None:
+            reply = UNAVAILABLE  # a vote is not an answer; nothing is counted for a share button that carries one
+        elif found is not None:
+            reply = handlers.click(query, Asker("slack"))  # an answer reached by clicking: its id is what is shared
+        else:
+            reply = handlers.handle(query, Asker("slack"))
+        if reply.private:
             # The button's value comes back from the client and can be tampered with: whatever it says, help,
             # admin output and refusals stay with the asker.
             await respond(response_type="ephemeral", replace_original=False, text="That answer cannot be shared.")
@@ -173,7 +206,69 @@ def build_app(
         if event.get("channel_type") == "im":  # message.im only; other message events are not subscribed
             await converse(body, event, context, client, dm=True)
 
+    async def click(body: dict[str, Any], respond: AsyncRespond | None, client: AsyncWebClient) -> None:
+        """Answer a next-step button, a moment menu choice or a 👍/👎, where the member clicked.
+
+        An ephemeral answer is replaced in place; a public one (a mention's answer, a public slash answer, the weekly
+        tip) gets the new answer in its thread, within the conversation rate limit; thanks and "no longer
+        available" go to the clicker alone, leaving the answer as it was. The payload comes from the client: a
+        missing or odd field gets the short notice, or nothing when there is nowhere to say it, never an exception.
+        """
+        raw = clicked_id(body)
+        user = _field(body, "user", "id")
+        channel = _field(body, "channel", "id") or _field(body, "container", "channel_id")
+        message_ts, thread_ts = _field(body, "message", "ts"), _field(body, "message", "thread_ts")
+        # Only the clicker sees an ephemeral answer (Slack sends no 'message' for one): the next goes in its place.
+        # Anything that may be public is never replaced: a payload that says neither gets the notice below instead.
+        marked = _field(body, "container", "is_ephemeral")
+        ephemeral = marked is True or (marked is None and body.get("message") is None)
+
+        async def say(**kwargs: Any) -> None:
+            # A click without a response_url (none from the App Home tab, or a tampered payload) has nowhere to say it.
+            if respond is not None and respond.response_url:
+                await respond(**kwargs)
+
+        async def tell(text: str) -> None:
+            await say(response_type="ephemeral", replace_original=False, text=text)
+
+        if not ephemeral and not (isinstance(user, str) and isinstance(channel, str) and isinstance(message_ts, str)):
+            # A public message, but nothing says where to answer it: a public answer is never replaced in place.
+            await tell(fallback_text(UNAVAILABLE))
+            return
+        found = navigation.parse(raw)
+        if not ephemeral and found is not None and found.vote is None:
+            # Checked before answering, as converse does: a member clicking fast never makes the bot flood a thread.
+            allowed, over = limit.check(user, channel)
+            if not allowed:
+                if over is not None:
+                    await tell(NOTICES[over])
+                return
+        reply = handlers.click(raw, Asker("slack", user=user if isinstance(user, str) else None))
+        if reply.private:
+            await tell(fallback_text(reply))  # thanks, or "no longer available": the answer clicked on stays as it was
+            return
+        if ephemeral:
+            # The answer was the clicker's alone: the next one takes its place, and can still be shared.
+            await say(replace_original=True, **message(reply, raw))
+            return
+        # Everyone saw the answer, so everyone sees the next one, in its thread; a DM answers in place, as converse.
+        if not isinstance(thread_ts, str):
+            thread_ts = None if channel.startswith("D") else message_ts
+        # No link_names and no parse: the renderer escapes every text, so nothing in an answer pings anyone.
+        try:
+            await client.chat_postMessage(
+                channel=channel, thread_ts=thread_ts, unfurl_links=False, unfurl_media=False, **message(reply)
+            )
+        except SlackApiError as exc:
+            if exc.response.get("error") not in _NOT_A_MEMBER:
+                raise
+            # `/rolecall public` also answers in channels the bot is not in (a private one: the response_url needs
+            # no membership); the click's response_url can post there too, in the same thread.
+            await say(response_type="in_channel", replace_original=False, thread_ts=thread_ts, **message(reply))
+
     app.action(SHARE_ACTION)(ack=just_ack, lazy=[share])
+    # Next steps, the moment menu and 👍/👎: acked at once (an empty 200), answered after the ack.
+    app.block_action(CLICK_ACTIONS)(ack=just_ack, lazy=[click])
     app.event("app_home_opened")(ack=just_ack, lazy=[publish_home])
     # Ack at once, answer after the ack: Slack's 3-second limit never waits on the database or the Web API.
     app.event("app_mention")(ack=just_ack, lazy=[on_mention])

@@ -10,7 +10,8 @@ import re
 from typing import Any
 
 from bot.shorten import ELLIPSIS, more_text, shorten
-from handlers.reply import Citation, Reply, Section
+from handlers import navigation
+from handlers.reply import Action, Citation, Reply, Section
 
 # Slack's documented limits (Block Kit reference).
 MAX_BLOCKS = 50
@@ -20,6 +21,13 @@ MAX_HEADER_TEXT = 150
 MAX_CONTEXT_ELEMENTS = 10
 MAX_CONTEXT_TEXT = 2000
 MAX_BUTTON_VALUE = 2000
+MAX_BUTTON_TEXT = 75
+MAX_ACTION_ID = 255
+MAX_ACTIONS_ELEMENTS = 25  # elements in one actions block
+MAX_SELECT_OPTIONS = 100
+MAX_OPTION_TEXT = 75
+MAX_OPTION_VALUE = 150
+MAX_PLACEHOLDER = 150
 MAX_FALLBACK_TEXT = 3000  # chat.postMessage takes far more, but notifications show only the start
 # Slack documents no limit on a message's total block text, yet users report msg_blocks_too_long for messages whose
 # blocks are each within their limits (slackapi/bolt-js#2509, #2867). Stay at about 12,000 characters in all.
@@ -28,6 +36,11 @@ MAX_MESSAGE_TEXT = 12_000
 MIN_SECTION_ROOM = 80
 
 SHARE_ACTION = "rolecall_share"
+# The episode's moment menu. Its options carry the navigation ids; the select itself needs one fixed action_id that
+# the app routes (a per-episode 'rc:...' action_id would not parse as a navigation id).
+MENU_ACTION = "rolecall_moment_menu"
+# The 👍/👎 buttons, as members read them (navigation.VOTES has the emoji; the ids say which answer is rated).
+VOTE_TEXT = {"up": "Helpful", "down": "Not helpful"}
 SHORTENED = f"{ELLIPSIS} (answer shortened)"
 # What Slack parses and a cut must keep whole: links (<url|text>; everything else is escaped) and escapes.
 _MARKUP = re.compile(r"<[^<>]*>|&(?:amp|lt|gt);")
@@ -121,19 +134,94 @@ def block_text_length(blocks: list[Block]) -> int:
     return walk(blocks)
 
 
+def _clickable(actions: tuple[Action, ...], id_limit: int) -> list[Action]:
+    """Actions whose ids RoleCall can answer and Slack can carry, each once (a block's action_ids must be unique)."""
+    seen: set[str] = set()
+    kept = []
+    for action in actions:
+        if action.target in seen or len(action.target) > id_limit or navigation.parse(action.target) is None:
+            continue
+        seen.add(action.target)
+        kept.append(action)
+    return kept
+
+
+def button(text: str, action_id: str, value: str) -> Block:
+    """A plain button; its text cut on a word boundary to Slack's 75 characters (plain_text: shown as typed)."""
+    return {
+        "type": "button",
+        "action_id": action_id,
+        "text": {"type": "plain_text", "text": shorten(text, MAX_BUTTON_TEXT), "emoji": True},
+        "value": value,
+    }
+
+
+def control_blocks(reply: Reply) -> list[Block]:
+    """What a member can click under an answer: next-step buttons, the episode's moment menu, and 👍/👎.
+
+    Every id is a well-formed ``handlers.navigation`` id; buttons carry it as both action_id and value, options as
+    their value. At most 25 buttons and 100 options, the first ones kept: they are the most natural next steps.
+    """
+    blocks: list[Block] = []
+    buttons = _clickable(reply.actions, MAX_ACTION_ID)[:MAX_ACTIONS_ELEMENTS]
+    if buttons:
+        blocks.append({"type": "actions", "elements": [button(a.label, a.target, a.target) for a in buttons]})
+    options = _clickable(reply.menu.options, MAX_OPTION_VALUE)[:MAX_SELECT_OPTIONS] if reply.menu else []
+    if reply.menu is not None and options:
+        select = {
+            "type": "static_select",
+            "action_id": MENU_ACTION,
+            "placeholder": {"type": "plain_text", "text": shorten(reply.menu.placeholder, MAX_PLACEHOLDER)},
+            "options": [
+                {"text": {"type": "plain_text", "text": shorten(o.label, MAX_OPTION_TEXT)}, "value": o.target}
+                for o in options
+            ],
+        }
+        blocks.append({"type": "actions", "elements": [select]})
+    if reply.rated is not None:
+        votes = [
+            button(
+                f"{emoji} {VOTE_TEXT[vote]}",
+                navigation.vote_id(reply.rated, vote),
+                navigation.vote_id(reply.rated, vote),
+            )
+            for vote, emoji in navigation.VOTES.items()
+        ]
+        if all(navigation.parse(b["action_id"]) is not None for b in votes):  # an id the click could not answer: none
+            blocks.append({"type": "actions", "elements": votes})
+    return blocks
+
+
+def clickable_targets(blocks: list[Block]) -> frozenset[str]:
+    """Every next-step id ``blocks`` offer as a button or menu option."""
+    found: set[str] = set()
+    for block in blocks:
+        for element in block.get("elements", ()):
+            if element.get("type") == "button" and element["action_id"].startswith(navigation.PREFIX):
+                found.add(element["value"])
+            found.update(option["value"] for option in element.get("options", ()))
+    return frozenset(found)
+
+
 def reply_blocks(
-    reply: Reply, share_query: str | None = None, max_blocks: int = MAX_BLOCKS, max_text: int = MAX_MESSAGE_TEXT
+    reply: Reply,
+    share_query: str | None = None,
+    max_blocks: int = MAX_BLOCKS,
+    max_text: int = MAX_MESSAGE_TEXT,
+    controls: bool = True,
 ) -> list[Block]:
-    """Header, one section per reply section, suggestions, citations, and an optional share button.
+    """Header, one section per reply section, suggestions, citations, the controls and an optional share button.
 
     Within ``max_blocks`` blocks and ``max_text`` characters of text in all: citations keep up to half the room, so
     a long answer still shows its sources; sections that do not fit are dropped, with an "answer shortened" note.
+    The controls (``control_blocks``) come first in the room, like the share button: they are how a member goes on.
+    Did-you-mean offers are buttons there; only an offer that cannot be a button is written out as text.
     """
     header: Block = {
         "type": "header",
         "text": {"type": "plain_text", "text": trim(reply.title, MAX_HEADER_TEXT), "emoji": True},
     }
-    tail: list[Block] = []
+    tail: list[Block] = control_blocks(reply) if controls else []
     if share_query is not None:
         button = {
             "type": "button",
@@ -147,8 +235,9 @@ def reply_blocks(
 
     sections = list(reply.sections)
     if reply.suggestions:
-        items = tuple(f"{s.label}  (ask: {s.query})" for s in reply.suggestions)
-        sections.append(Section("Did you mean", items=items))
+        offered = clickable_targets(tail)
+        items = tuple(f"{s.label}  (ask: {s.query})" for s in reply.suggestions if s.target not in offered)
+        sections.append(Section("Did you mean", items=items))  # just the heading when all are buttons below
     texts = [text for text in map(_section_text, sections) if text]
 
     reserve_blocks = min(-(-len(reply.citations) // MAX_CONTEXT_ELEMENTS), blocks_left // 2)
@@ -191,7 +280,8 @@ def home_view(sections: list[Reply]) -> dict[str, Any]:
     for reply in sections:
         if blocks:
             blocks.append({"type": "divider"})
-        blocks.extend(reply_blocks(reply, max_blocks=MAX_HOME_BLOCKS))
+        # No controls in the Home tab: a click there has no message and no response_url to answer in.
+        blocks.extend(reply_blocks(reply, max_blocks=MAX_HOME_BLOCKS, controls=False))
     if len(blocks) > MAX_HOME_BLOCKS:
         blocks = [*blocks[: MAX_HOME_BLOCKS - 1], {"type": "context", "elements": [mrkdwn(ELLIPSIS)]}]
     return {"type": "home", "blocks": blocks}
