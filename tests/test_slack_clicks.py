@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+import aiohttp
 import pytest
 from fakes.slack_api import FakeSlack, actions_payload, signed_headers
 from pydantic import SecretStr
@@ -404,3 +405,20 @@ def test_the_home_tab_has_nothing_to_click_but_its_text(library: Library) -> Non
     handlers = Handlers(library)
     view = render.home_view([handlers.help(), handlers.roles(), handlers.tip()])
     assert all(b["type"] != "actions" for b in view["blocks"])  # a click there has no response_url to answer
+
+
+async def test_votes_reach_the_query_log_the_report_and_metrics_without_the_voter(fake: FakeSlack, bot: Bot) -> None:
+    """The whole path: 👎 pressed in Slack -> answer_feedback -> `admin misses` -> /metrics; one vote per member."""
+    answer = await command(bot.base, "de vs mle")
+    down = pressed(button(answer["blocks"], navigation.VOTES["down"]))
+    for user in ("U111", "U111", "U222"):  # U111's second press counts once
+        await click(fake, bot.base, down, user={"id": user, "username": "member", "team_id": "T0001"})
+    await responses(fake, 3)
+    assert [r["text"].split("\n")[0] for r in fake.responses] == [THANKS, "Already counted", THANKS]
+    report = await command(bot.base, "admin misses", user_id="UMOD")
+    rated = bot.handlers.handle("de vs mle").rated
+    assert f"2× 👎, 0× 👍: {rated}" in all_text(report)
+    async with aiohttp.ClientSession(trust_env=False) as session, session.get(f"{bot.base}/metrics") as response:
+        metrics = await response.text()
+    assert 'rolecall_feedback_total{platform="slack",vote="down"} 2.0' in metrics
+    assert "U111" not in metrics and "U222" not in all_text(report)
