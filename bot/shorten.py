@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 
 ELLIPSIS = "…"
-_SPACE = re.compile(r"\s+")
 
 
 def shorten(text: str, limit: int, keep_whole: re.Pattern[str] | None = None) -> str:
@@ -22,18 +21,36 @@ def shorten(text: str, limit: int, keep_whole: re.Pattern[str] | None = None) ->
     if len(text) <= limit:
         return text
     room = limit - len(ELLIPSIS)
-    spans = [m.span() for m in keep_whole.finditer(text)] if keep_whole is not None else []
+    # Only matches that start at or before the cut matter: stop scanning there (a long text is cut near its start).
+    spans: list[tuple[int, int]] = []
+    if keep_whole is not None:
+        for match in keep_whole.finditer(text):
+            if match.start() > room:
+                break
+            spans.append(match.span())
 
     def inside(position: int) -> bool:
         return any(start < position < end for start, end in spans)
 
-    # A whitespace run starting at `room` or earlier leaves a head of at most `room` characters.
-    boundaries = [m.start() for m in _SPACE.finditer(text, 0, room + 1) if m.start() > 0]
-    cut = next((p for p in reversed(boundaries) if not inside(p)), None)
+    # The last whitespace that leaves a head of at most `room` characters and is not inside kept markup; searched
+    # from the right, so a 3,000-character cut looks at a few words, not at every space before it.
+    cut = None
+    end = room + 1
+    while end > 0:
+        found = max(text.rfind(" ", 0, end), text.rfind("\n", 0, end), text.rfind("\t", 0, end))
+        if found <= 0:
+            break
+        start = found
+        while start > 0 and text[start - 1].isspace():  # the start of the whitespace run, as a cut point
+            start -= 1
+        if start > 0 and not inside(start):
+            cut = start
+            break
+        end = start
     if cut is None:
         cut = room
-        for start, end in spans:
-            if start < cut < end:
+        for start, stop in spans:
+            if start < cut < stop:
                 cut = start
     return text[:cut].rstrip() + ELLIPSIS
 

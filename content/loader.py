@@ -61,7 +61,15 @@ class Content:
 
     def boundaries_of(self, role_id: str) -> list[Boundary]:
         """Every boundary that involves ``role_id``."""
-        return [b for b in self.boundaries.values() if role_id in boundary_roles(b)]
+        return self._boundaries_by_role.get(role_id, [])
+
+    @cached_property
+    def _boundaries_by_role(self) -> dict[str, list[Boundary]]:
+        index: dict[str, list[Boundary]] = {}
+        for boundary in self.boundaries.values():
+            for role_id in dict.fromkeys(boundary_roles(boundary)):
+                index.setdefault(role_id, []).append(boundary)
+        return index
 
     def cited_by(self, moment_key: str) -> list[Role | Boundary]:
         """Roles and boundaries that cite a moment, for "related" pointers."""

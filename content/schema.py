@@ -197,6 +197,16 @@ class Moment:
         return f"{self.episode.id}@{self.at}"
 
     @cached_property
+    def stamp(self) -> str:
+        """'44:23': the timestamp as shown (computed once; every answer that cites the moment shows it)."""
+        return str(self.at)
+
+    @cached_property
+    def people(self) -> str:
+        """The episode's guests as shown with a citation (computed once)."""
+        return self.episode.people
+
+    @cached_property
     def url(self) -> str:
         """The video URL with ``t=<seconds>s`` added, so the link starts at this moment (computed once)."""
         parts = urlsplit(self.episode.video_url)

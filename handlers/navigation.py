@@ -53,17 +53,28 @@ def vote_id(answer_id: str, vote: Vote) -> str:
     return f"{PREFIX}{vote}:{answer_id}"
 
 
-def parse(raw: object) -> Target | None:
-    """The target an id names, or None for anything that is not a well-formed RoleCall id."""
-    if not isinstance(raw, str) or len(raw) > MAX_ID:
+def _match(raw: str) -> re.Match[str] | None:
+    """The id's parts when it has the shape of a RoleCall id: within MAX_ID, and a timestamp on moments only."""
+    if len(raw) > MAX_ID:
         return None
     match = PATTERN.fullmatch(raw)
+    if match is None or (match["kind"] == "moment") != ("@" in match["id"]):
+        return None
+    return match
+
+
+def well_formed(raw: str) -> bool:
+    """Whether ``raw`` is an id ``parse`` accepts, without building a Target: the renderers check every id they
+    put under an answer, so this stays cheap."""
+    return _match(raw) is not None
+
+
+def parse(raw: object) -> Target | None:
+    """The target an id names, or None for anything that is not a well-formed RoleCall id."""
+    match = _match(raw) if isinstance(raw, str) else None
     if match is None:
         return None
-    kind, content_id = match["kind"], match["id"]
-    if (kind == "moment") != ("@" in content_id):  # only a moment id carries a timestamp
-        return None
-    return Target(kind, content_id, match["vote"])  # type: ignore[arg-type]
+    return Target(match["kind"], match["id"], match["vote"])  # type: ignore[arg-type]
 
 
 def exists(library: Library, found: Target) -> bool:

@@ -27,7 +27,7 @@ class Citation:
     @classmethod
     def of(cls, moment: Moment) -> Citation:
         """The citation for a content moment."""
-        return cls(moment.episode.title, moment.episode.people, str(moment.at), moment.at.seconds, moment.url)
+        return cls(moment.episode.title, moment.people, moment.stamp, moment.at.seconds, moment.url)
 
     @property
     def link_text(self) -> str:

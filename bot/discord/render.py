@@ -135,7 +135,7 @@ def _clickable(actions: tuple[Action, ...], label_limit: int) -> list[Action]:
     kept = []
     for action in actions:
         # An id longer than a custom_id or option value could not be sent; one that does not parse never answers.
-        if action.target in seen or len(action.target) > MAX_CUSTOM_ID or navigation.parse(action.target) is None:
+        if action.target in seen or len(action.target) > MAX_CUSTOM_ID or not navigation.well_formed(action.target):
             continue
         seen.add(action.target)
         kept.append(Action(trim(action.label, label_limit), action.target))
@@ -150,7 +150,7 @@ def controls(reply: Reply) -> Controls:
     votes: tuple[tuple[str, str], ...] = ()
     if reply.rated is not None:
         ids = tuple((emoji, navigation.vote_id(reply.rated, vote)) for vote, emoji in navigation.VOTES.items())
-        votes = ids if all(navigation.parse(i) is not None for _, i in ids) else ()
+        votes = ids if all(navigation.well_formed(i) for _, i in ids) else ()
     menu = None
     if reply.menu is not None:
         options = _clickable(reply.menu.options, MAX_OPTION_LABEL)[:MAX_SELECT_OPTIONS]
