@@ -482,7 +482,7 @@ class Resolver:
         for doc in ranked[:3]:
             # An episode about the move names both ends of it in its title ("From Marketing to Analytics ...").
             episode = self._content.episodes[self._docs[doc].id]
-            title = set(self._index.analyze(" ".join((episode.title, *episode.aliases))))
+            title = set(self._index.analyze(episode.title))
             if others & title:
                 hit = Hit("episode", episode.id, 100.0, episode.title)
                 return trace.done(Resolution(hit), "an episode about this move")
