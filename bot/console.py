@@ -10,10 +10,11 @@ import asyncio
 from typing import TextIO
 
 from handlers import Handlers
-from handlers.reply import Reply
+from handlers.reply import Action, Reply
 
 PROMPT = "rolecall> "
 _QUIT = {"quit", "exit", ":q", "bye"}
+MAX_STEPS = 9  # next steps offered by number after an answer (one keystroke each)
 
 
 class Console:
@@ -21,10 +22,24 @@ class Console:
 
     def __init__(self, handlers: Handlers) -> None:
         self.handlers = handlers
+        self.steps: list[Action] = []  # the last answer's next steps, by number: the console's buttons
 
     def ask(self, line: str) -> Reply:
-        """Answer one line."""
-        return self.handlers.handle(line)
+        """Answer one line: a number picks one of the last answer's next steps, anything else is a question."""
+        choice = line.strip()
+        if choice.isdigit() and 1 <= int(choice) <= len(self.steps):
+            reply = self.handlers.click(self.steps[int(choice) - 1].target)
+        else:
+            reply = self.handlers.handle(line)
+        self.steps = list(next_steps(reply))
+        return reply
+
+    def show(self, reply: Reply) -> str:
+        """The reply as plain text, with its next steps numbered as the Slack and Discord buttons show them."""
+        text = reply.plain_text()
+        if self.steps:
+            text += "\n\nNext (type a number)\n" + "\n".join(f"  {n}. {a.label}" for n, a in enumerate(self.steps, 1))
+        return text
 
     def loop(self, stdin: TextIO, stdout: TextIO, interactive: bool = True) -> int:
         """Read lines until EOF or 'quit'; print each answer. Returns the exit status."""
@@ -59,6 +74,12 @@ class Console:
             if interactive and not line:
                 stdout.write("\n")
             return False
-        stdout.write(self.ask(line).plain_text() + "\n\n")
+        stdout.write(self.show(self.ask(line)) + "\n\n")
         stdout.flush()
         return True
+
+
+def next_steps(reply: Reply) -> tuple[Action, ...]:
+    """What the console offers by number after ``reply``: its buttons, then its menu's options, at most MAX_STEPS."""
+    options = reply.menu.options if reply.menu else ()
+    return (*reply.actions, *options)[:MAX_STEPS]

@@ -134,7 +134,7 @@ def test_console_conversation_over_stdin() -> None:
     answers = result.stdout.split("\n\n")
     assert "Machine learning engineer vs Data scientist" in answers  # after this week's tip, once it is due
     assert "Online serving versus batch scoring" in result.stdout
-    assert result.stdout.count("Machine learning engineer\n") == 0  # 'mle' after 'quit' was never answered
+    assert "\nMachine learning engineer\n\n" not in result.stdout  # 'mle' after 'quit' was never answered
 
 
 def test_console_strips_terminal_escapes_from_echoes() -> None:

@@ -16,6 +16,13 @@ def test_two_line_conversation(console: Console) -> None:
     assert console.ask("batch scoring").plain_text().startswith("Online serving versus batch scoring")
 
 
+def test_the_console_numbers_next_steps_and_a_number_clicks_one(console: Console) -> None:
+    shown = console.show(console.ask("mle"))
+    assert "Next (type a number)" in shown and "  4. vs Data scientist" in shown
+    assert console.ask("4").title == "Machine learning engineer vs Data scientist"
+    assert console.ask("9").kind == "no_match"  # the boundary offers two steps: 9 is a question again, not a click
+
+
 def test_role_answer_has_responsibilities_skills_boundaries_and_sources(handlers: Handlers) -> None:
     reply = handlers.handle("mle")
     assert reply.kind == "role" and reply.title == "Machine learning engineer"
