@@ -59,6 +59,16 @@ class Content:
         boundary_id = self._pairs.get(frozenset((a, b)))
         return self.boundaries[boundary_id] if boundary_id else None
 
+    def entries(self, kind: str) -> Mapping[str, Role | Boundary | Episode | Moment]:
+        """The entries of one kind ('role', 'boundary', 'episode', 'moment') by id (moments by key)."""
+        tables: dict[str, Mapping[str, Role | Boundary | Episode | Moment]] = {
+            "role": self.roles,
+            "boundary": self.boundaries,
+            "episode": self.episodes,
+            "moment": self.moments,
+        }
+        return tables[kind]
+
     def boundaries_of(self, role_id: str) -> list[Boundary]:
         """Every boundary that involves ``role_id``."""
         return self._boundaries_by_role.get(role_id, [])

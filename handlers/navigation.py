@@ -11,10 +11,12 @@ thing for as long as the content does: ids use content ids, never positions or c
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
 from content.library import Library
+from handlers.reply import Action
 
 PREFIX = "rc:"
 MAX_ID = 100  # Discord's custom_id limit; Slack's action_id (255) and option value (150) allow more
@@ -77,13 +79,18 @@ def parse(raw: object) -> Target | None:
     return Target(match["kind"], match["id"], match["vote"])  # type: ignore[arg-type]
 
 
+def clickable(actions: Iterable[Action], id_limit: int = MAX_ID) -> list[Action]:
+    """The actions a platform can offer: each id once (Slack and Discord reject repeated ids), within the
+    platform's ``id_limit``, and well-formed (an id no click could answer is never offered)."""
+    seen: set[str] = set()
+    kept = []
+    for action in actions:
+        if action.target not in seen and len(action.target) <= id_limit and well_formed(action.target):
+            seen.add(action.target)
+            kept.append(action)
+    return kept
+
+
 def exists(library: Library, found: Target) -> bool:
     """Whether the current content still holds what ``found`` names."""
-    content = library.content
-    table = {
-        "role": content.roles,
-        "boundary": content.boundaries,
-        "episode": content.episodes,
-        "moment": content.moments,
-    }[found.kind]
-    return found.id in table
+    return found.id in library.content.entries(found.kind)

@@ -32,15 +32,9 @@ EVIL = [
 def _check(library: Library, query: str) -> None:
     resolution = library.resolver.resolve(query)
     content = library.content
-    known = {
-        "role": content.roles,
-        "boundary": content.boundaries,
-        "episode": content.episodes,
-        "moment": content.moments,
-    }
     hits = ([resolution.hit] if resolution.hit else []) + list(resolution.suggestions)
     for hit in hits:
-        assert hit.id in known[hit.kind]
+        assert hit.id in content.entries(hit.kind)
         assert 0 <= hit.score <= 100
     assert len(resolution.suggestions) <= MAX_SUGGESTIONS
     if resolution.pair is not None:

@@ -129,17 +129,9 @@ class Controls:
         return frozenset(a.target for row in self.rows for a in row) | {a.target for a in options}
 
 
-def _clickable(actions: tuple[Action, ...], label_limit: int) -> list[Action]:
-    """Actions with ids Discord can carry and RoleCall can answer, each once (Discord rejects duplicate ids)."""
-    seen: set[str] = set()
-    kept = []
-    for action in actions:
-        # An id longer than a custom_id or option value could not be sent; one that does not parse never answers.
-        if action.target in seen or len(action.target) > MAX_CUSTOM_ID or not navigation.well_formed(action.target):
-            continue
-        seen.add(action.target)
-        kept.append(Action(trim(action.label, label_limit), action.target))
-    return kept
+def _labelled(actions: tuple[Action, ...], label_limit: int) -> list[Action]:
+    """The actions Discord can offer (``navigation.clickable``: ids within a custom_id), labels cut to fit."""
+    return [Action(trim(a.label, label_limit), a.target) for a in navigation.clickable(actions, MAX_CUSTOM_ID)]
 
 
 def controls(reply: Reply) -> Controls:
@@ -153,10 +145,10 @@ def controls(reply: Reply) -> Controls:
         votes = ids if all(navigation.well_formed(i) for _, i in ids) else ()
     menu = None
     if reply.menu is not None:
-        options = _clickable(reply.menu.options, MAX_OPTION_LABEL)[:MAX_SELECT_OPTIONS]
+        options = _labelled(reply.menu.options, MAX_OPTION_LABEL)[:MAX_SELECT_OPTIONS]
         menu = Menu(trim(reply.menu.placeholder, MAX_PLACEHOLDER), tuple(options)) if options else None
     button_rows = MAX_ROWS - bool(votes) - bool(menu)
-    buttons = _clickable(reply.actions, MAX_BUTTON_LABEL)[: button_rows * MAX_ROW_BUTTONS]
+    buttons = _labelled(reply.actions, MAX_BUTTON_LABEL)[: button_rows * MAX_ROW_BUTTONS]
     rows = tuple(tuple(buttons[i : i + MAX_ROW_BUTTONS]) for i in range(0, len(buttons), MAX_ROW_BUTTONS))
     return Controls(rows, menu, votes)
 

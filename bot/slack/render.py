@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.shorten import ELLIPSIS, more_text, shorten
 from handlers import navigation
-from handlers.reply import Action, Citation, Reply, Section
+from handlers.reply import Citation, Reply, Section
 
 # Slack's documented limits (Block Kit reference).
 MAX_BLOCKS = 50
@@ -145,18 +145,6 @@ def block_text_length(blocks: list[Block]) -> int:
     return total
 
 
-def _clickable(actions: tuple[Action, ...], id_limit: int) -> list[Action]:
-    """Actions whose ids RoleCall can answer and Slack can carry, each once (a block's action_ids must be unique)."""
-    seen: set[str] = set()
-    kept = []
-    for action in actions:
-        if action.target in seen or len(action.target) > id_limit or not navigation.well_formed(action.target):
-            continue
-        seen.add(action.target)
-        kept.append(action)
-    return kept
-
-
 def button(text: str, action_id: str, value: str) -> Block:
     """A plain button; its text cut on a word boundary to Slack's 75 characters (plain_text: shown as typed)."""
     return {
@@ -174,10 +162,10 @@ def control_blocks(reply: Reply) -> list[Block]:
     their value. At most 25 buttons and 100 options, the first ones kept: they are the most natural next steps.
     """
     blocks: list[Block] = []
-    buttons = _clickable(reply.actions, MAX_ACTION_ID)[:MAX_ACTIONS_ELEMENTS]
+    buttons = navigation.clickable(reply.actions, MAX_ACTION_ID)[:MAX_ACTIONS_ELEMENTS]
     if buttons:
         blocks.append({"type": "actions", "elements": [button(a.label, a.target, a.target) for a in buttons]})
-    options = _clickable(reply.menu.options, MAX_OPTION_VALUE)[:MAX_SELECT_OPTIONS] if reply.menu else []
+    options = navigation.clickable(reply.menu.options, MAX_OPTION_VALUE)[:MAX_SELECT_OPTIONS] if reply.menu else []
     if reply.menu is not None and options:
         select = {
             "type": "static_select",

@@ -377,25 +377,14 @@ def bot_message(channel_id: str, data: dict[str, Any], kind: int, message_id: st
 _interaction_ids = itertools.count(500000000000000000)
 
 
-def component_interaction(
-    message: dict[str, Any],
-    custom_id: str,
-    *,
-    values: list[str] | None = None,
-    member_payload: dict[str, Any] | None = None,
+def _interaction(
+    interaction_id: str, interaction_type: int, channel_id: str, member_payload: dict[str, Any] | None
 ) -> dict[str, Any]:
-    """A MESSAGE_COMPONENT (type 3) INTERACTION_CREATE payload: a click on a button (component_type 2) of
-    ``message``, or a choice in its string select (component_type 3, ``values`` given). ``message`` is the message
-    object as Discord stores it (``FakeDiscord.responses`` or a posted message's response), flags 64 if ephemeral."""
-    interaction_id = str(next(_interaction_ids))
-    data: dict[str, Any] = {"custom_id": custom_id, "component_type": 2 if values is None else 3}
-    if values is not None:
-        data["values"] = values
-    channel_id = message.get("channel_id", CHANNEL_ID)
+    """The fields every INTERACTION_CREATE in the guild's text channel carries, as Discord documents them."""
     return {
         "id": interaction_id,
         "application_id": APP_ID,
-        "type": 3,
+        "type": interaction_type,
         "token": f"token-{interaction_id}",
         "version": 1,
         "attachment_size_limit": 8388608,
@@ -418,9 +407,26 @@ def component_interaction(
         "entitlements": [],
         "authorizing_integration_owners": {"0": GUILD_ID},
         "context": 0,
-        "message": message,
-        "data": data,
     }
+
+
+def component_interaction(
+    message: dict[str, Any],
+    custom_id: str,
+    *,
+    values: list[str] | None = None,
+    member_payload: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A MESSAGE_COMPONENT (type 3) INTERACTION_CREATE payload: a click on a button (component_type 2) of
+    ``message``, or a choice in its string select (component_type 3, ``values`` given). ``message`` is the message
+    object as Discord stores it (``FakeDiscord.responses`` or a posted message's response), flags 64 if ephemeral."""
+    interaction_id = str(next(_interaction_ids))
+    data: dict[str, Any] = {"custom_id": custom_id, "component_type": 2 if values is None else 3}
+    if values is not None:
+        data["values"] = values
+    channel_id = message.get("channel_id", CHANNEL_ID)
+    payload = _interaction(interaction_id, 3, channel_id, member_payload)
+    return {**payload, "message": message, "data": data}
 
 
 def command_interaction(
@@ -441,31 +447,7 @@ def command_interaction(
         sub_options.append(option)
     interaction_id = str(300000000000000000 + len(subcommand) * 1000 + len(json.dumps(options)))
     return {
-        "id": interaction_id,
-        "application_id": APP_ID,
-        "type": interaction_type,
-        "token": f"token-{interaction_id}",
-        "version": 1,
-        "attachment_size_limit": 8388608,
-        "guild_id": GUILD_ID,
-        "channel_id": CHANNEL_ID,
-        "channel": {
-            "id": CHANNEL_ID,
-            "type": 0,
-            "name": "general",
-            "guild_id": GUILD_ID,
-            "position": 0,
-            "permission_overwrites": [],
-            "nsfw": False,
-            "parent_id": None,
-        },
-        "member": member_payload or member("100000000000000010"),
-        "locale": "en-US",
-        "guild_locale": "en-US",
-        "app_permissions": "0",
-        "entitlements": [],
-        "authorizing_integration_owners": {"0": GUILD_ID},
-        "context": 0,
+        **_interaction(interaction_id, interaction_type, CHANNEL_ID, member_payload),
         "data": {
             "id": "100000000000000020",
             "name": name,
