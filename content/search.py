@@ -46,6 +46,7 @@ FOREIGN_SHARE = 0.8  # a word the content never uses weighs this share of the ra
 ENTITY_SHARE = 0.6  # a named role or guest weighs this share of the rarest word's weight
 OWNER_MARGIN = 1.15  # a "who owns" role must score this much above the next role, or the general ranking decides
 CONTEXT_OWNER = 1.3  # a "who owns" candidate about the role the question names as context scores this much more
+FILLER_SIMILARITY = 0.4  # an everyday word the entry shares with the question adds this share of a topic word
 COVERAGE_FLOOR = 4.0  # ranking multiplies the score by (this + coverage)
 MAX_SUGGESTIONS = 3
 MAX_COMPLETIONS = 25  # Discord's limit on autocomplete choices
@@ -631,6 +632,12 @@ class Resolver:
             for doc, bonus in self._index.score(((b, 0.5) for b in analysis.bigrams), only).items():
                 if doc in scores:
                     scores[doc] += bonus
+        if analysis.filler and scores:
+            # Everyday words never decide coverage, but an entry that uses the member's own words ("the pipeline
+            # ran fine but the data is wrong") is a little likelier: a small bonus among entries already found.
+            filler = ((stem(word), FILLER_SIMILARITY) for word in analysis.filler)
+            for doc, bonus in self._index.score(filler, set(scores)).items():
+                scores[doc] += bonus
         entities = len(analysis.roles) + len(analysis.guests)
         entity_docs = entity_docs or set()
         if role is not None:
