@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes.discord_api import BOT_ID, CHANNEL_ID, FakeDiscord, bot_message, component_interaction, message_event
+from fakes.discord_api import (
+    BOT_ID,
+    CHANNEL_ID,
+    DM_CHANNEL_ID,
+    FakeDiscord,
+    bot_message,
+    component_interaction,
+    message_event,
+)
 from test_discord import ask, say, start
 from test_render_every_answer import every_answer
 
@@ -318,3 +326,26 @@ def test_unanswerable_ids_never_become_buttons() -> None:
     payload = reply_view(reply).to_components()  # type: ignore[union-attr]
     assert [item["custom_id"] for row in payload for item in row["components"]] == ["rc:role:a"]
     assert reply_view(Reply("list", "Roles")) is None
+
+
+async def test_a_click_in_a_dm_answers_the_clicker(fake_discord: FakeDiscord, bot: Runtime) -> None:
+    """In a DM Discord sends the clicker as ``user`` (no ``member``, no guild); votes still count once per member."""
+    votes: list[str] = []
+    bot.handlers.voters.append(lambda _asker, _answer, vote: votes.append(vote))
+    reply = (await say(fake_discord, message_event("data scientist", dm=True)))["response"]
+    found = buttons(reply["components"])
+
+    async def dm_click(custom_id: str) -> dict[str, Any]:
+        payload = component_interaction(reply, custom_id)
+        user = payload.pop("member")["user"]
+        del payload["guild_id"]
+        payload.update(user=user, context=1, channel={"id": DM_CHANNEL_ID, "type": 1}, channel_id=DM_CHANNEL_ID)
+        before = len(fake_discord.callbacks)
+        await fake_discord.interaction(payload)
+        await fake_discord.wait_callbacks(before + 1)
+        return fake_discord.callbacks[before]
+
+    answer = await dm_click(found["vs Machine learning engineer"])
+    assert answer["type"] == 4 and title(answer) == "Machine learning engineer vs Data scientist"
+    assert [title(await dm_click(found["👎"])) for _ in range(2)] == [THANKS, "Already counted"]
+    assert votes == ["down"]
