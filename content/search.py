@@ -595,7 +595,10 @@ class Resolver:
             mine = next((item for item in everything if item[0] == own), None)
             if mine is not None and mine[1] >= 1.0 and mine[2] >= CLOSE_CALL * ranked[0][2]:
                 return trace.done(Resolution(self._hit(*mine)), "the named role covers the whole topic")
-        if ranked and ranked[0][1] >= ACCEPT:
+        # One topic word beside an unknown noun ("buy a used Nintendo DS", "my data scientist girlfriend hiding
+        # something"): the unknown noun is as likely the subject as the word we know, so offer, don't answer.
+        lone = analysis.intent == "topic" and len(analysis.terms) == 1 and analysis.foreign_weight >= 1
+        if ranked and ranked[0][1] >= ACCEPT and not lone:
             hit = self._hit(*ranked[0])
             if analysis.intent == "who_owns" and hit.kind == "boundary":
                 side = self._owning_side(self._content.boundaries[hit.id], _weights(self._index, analysis))

@@ -134,3 +134,15 @@ def test_a_word_before_a_side_never_breaks_the_symmetry(library: Library, data: 
     forward = library.resolver.resolve(f"{name_a} {sep} {name_b}").hit
     backward = library.resolver.resolve(f"{name_b} {sep} {name_a}").hit
     assert (forward and (forward.kind, forward.id)) == (backward and (backward.kind, backward.id))
+
+
+@pytest.mark.parametrize(
+    "question", ["where can I buy a used Nintendo DS", "is my data scientist girlfriend hiding something from me"]
+)
+def test_one_known_word_beside_an_unknown_noun_offers_instead_of_answering(library: Library, question: str) -> None:
+    resolution = library.resolver.resolve(question)
+    assert resolution.hit is None
+
+
+def test_two_known_words_beside_an_unknown_noun_still_answer(library: Library) -> None:
+    assert library.resolver.resolve("batch scoring for my bakery").hit is not None  # "bakery": unknown
