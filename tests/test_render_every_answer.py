@@ -21,7 +21,7 @@ from bot.slack import render as slack_render
 from content.library import Library
 from content.search import Hit
 from handlers import Handlers, navigation
-from handlers.reply import Reply
+from handlers.reply import Reply, Section
 from handlers.tip import tip_reply, week_of
 
 # Slack's documented per-block limits (Block Kit reference) that slack_sdk's validators do not all check.
@@ -297,3 +297,14 @@ def test_every_answer_fits_discord_embed_limits(answers: list[Reply]) -> None:
         assert isinstance(embed, discord.Embed)
         problems += [f"{reply.kind} {reply.ref or reply.title}: {p}" for p in discord_problems(reply, embed)]
     assert not problems, "\n".join(problems[:20])
+
+
+def test_the_fallback_text_is_the_whole_answer_escaped_then_cut(answers: list[Reply]) -> None:
+    """fallback_text escapes only the start of a long answer: the result must be the same as escaping all of it."""
+    odd = [
+        Reply("no_match", "x", (Section(text="a&b <c> " * 800),)),
+        Reply("no_match", "y", (Section(text="&" * 5000),)),
+    ]
+    for reply in [*answers, *odd]:
+        whole = slack_render.trim(slack_render.escape(reply.plain_text()), slack_render.MAX_FALLBACK_TEXT)
+        assert slack_render.fallback_text(reply) == whole
