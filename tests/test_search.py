@@ -146,3 +146,13 @@ def test_one_known_word_beside_an_unknown_noun_offers_instead_of_answering(libra
 
 def test_two_known_words_beside_an_unknown_noun_still_answer(library: Library) -> None:
     assert library.resolver.resolve("batch scoring for my bakery").hit is not None  # "bakery": unknown
+
+
+def test_everyday_words_the_content_uses_break_a_tie_but_never_change_the_coverage(library: Library) -> None:
+    """'fine' and 'wrong' are filler: they never decide whether there is an answer, but the moment that says the
+    pipeline runs fine while the data is wrong is the one the member means."""
+    bare = library.resolver.resolve("the pipeline ran but the data is still, how?").hit
+    padded = library.resolver.resolve("the pipeline ran fine but the data is still wrong, how?").hit
+    assert bare is not None and padded is not None
+    assert padded.id == "data-quality-observability@21:57" != bare.id
+    assert padded.score == library.resolver.resolve("pipeline ran data").hit.score  # coverage alone sets the score
