@@ -118,9 +118,10 @@ def reply_view(reply: Reply) -> discord.ui.View | None:
 
 
 def message_parts(reply: Reply) -> dict[str, Any]:
-    """The embed, and the view when there is one, as keyword arguments for any send."""
-    view = reply_view(reply)
-    return {"embed": reply_embed(reply), **({"view": view} if view is not None else {})}
+    """The embed, and the view when there is one, as keyword arguments for any send (controls fitted once)."""
+    fitted = controls(reply)
+    view = build_view(fitted)
+    return {"embed": reply_embed(reply, fitted), **({"view": view} if view is not None else {})}
 
 
 async def answer_click(interaction: discord.Interaction, raw_id: object) -> None:
@@ -137,10 +138,9 @@ async def answer_click(interaction: discord.Interaction, raw_id: object) -> None
     message = interaction.message
     try:
         if not reply.private and message is not None and message.flags.ephemeral:
+            parts = message_parts(reply)
             # view=None clears the old buttons when the new answer has none.
-            await interaction.response.edit_message(
-                embed=reply_embed(reply), view=reply_view(reply), allowed_mentions=NONE
-            )
+            await interaction.response.edit_message(embed=parts["embed"], view=parts.get("view"), allowed_mentions=NONE)
         else:
             await interaction.response.send_message(**message_parts(reply), ephemeral=True, allowed_mentions=NONE)
     except discord.HTTPException as error:  # e.g. the interaction expired: log it, keep running

@@ -7,8 +7,7 @@ from typing import Any
 
 import discord
 
-from bot.discord.components import reply_view
-from bot.discord.render import reply_embed
+from bot.discord.components import message_parts
 from handlers.reply import Reply
 from scheduler.service import HistoryUnavailable
 
@@ -43,15 +42,13 @@ class DiscordPoster:
         the existing message instead of a second one within its window, and with the week's marker in the footer.
         The buttons go along: they work for as long as the content holds what they name, across restarts.
         """
-        embed = reply_embed(reply)
-        extra: dict[str, Any] = {}
+        parts = message_parts(reply)
+        embed = parts.pop("embed")
+        extra: dict[str, Any] = parts  # the view, when the reply offers anything to click
         if week is not None:
             footer = embed.footer.text
             embed.set_footer(text=f"{footer} · {tip_marker(week)}" if footer else tip_marker(week))
             extra["nonce"] = tip_nonce(week, destination or channel)
-        view = reply_view(reply)
-        if view is not None:
-            extra["view"] = view
         message = await self._client.get_partial_messageable(int(channel)).send(
             embed=embed, allowed_mentions=NONE, **extra
         )

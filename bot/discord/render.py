@@ -153,12 +153,12 @@ def controls(reply: Reply) -> Controls:
     return Controls(rows, menu, votes)
 
 
-def reply_embed(reply: Reply) -> discord.Embed:
+def reply_embed(reply: Reply, fitted: Controls | None = None) -> discord.Embed:
     """Title, a description, one field per headed section, suggestions and sources, within every limit.
 
     Sources keep up to half the room, so a long answer still shows them; fields that do not fit are dropped, with an
     "answer shortened" footer. Did-you-mean offers are buttons under the embed (``controls``); only an offer that
-    cannot be a button is written out.
+    cannot be a button is written out. ``fitted`` is ``controls(reply)`` when the caller already has it.
     """
     title = safe(reply.title) if reply.kind == "no_match" else reply.title
     untitled = [_section_text(s) for s in reply.sections if not s.heading and _section_text(s)]
@@ -169,7 +169,7 @@ def reply_embed(reply: Reply) -> discord.Embed:
     for section in reply.sections:
         if section.heading and _section_text(section):
             fields.append((trim(section.heading, MAX_FIELD_NAME), _section_text(section)))
-    offered = controls(reply).targets
+    offered = (fitted or controls(reply)).targets
     unclickable = [s for s in reply.suggestions if s.target not in offered]
     if unclickable:
         fields.append(("Did you mean", "\n".join(f"{s.label} (ask: {s.query})" for s in unclickable)))
