@@ -70,19 +70,16 @@ def event_body(event: dict[str, Any], event_id: str = "Ev0001", bot_user_id: str
     )
 
 
+def _user_event(kind: str, text: str, user: str, channel: str, ts: str) -> dict[str, Any]:
+    """The fields every event a member's message causes carries."""
+    return {"type": kind, "user": user, "text": text, "ts": ts, "channel": channel, "event_ts": ts, "team": "T0001"}
+
+
 def mention_event(
     text: str, user: str = "U111", channel: str = "C0001", ts: str = "1700000100.000100", thread_ts: str | None = None
 ) -> dict[str, Any]:
     """An ``app_mention`` event: the text still holds the mention, as Slack sends it."""
-    event = {
-        "type": "app_mention",
-        "user": user,
-        "text": text,
-        "ts": ts,
-        "channel": channel,
-        "event_ts": ts,
-        "team": "T0001",
-    }
+    event = _user_event("app_mention", text, user, channel, ts)
     if thread_ts is not None:
         event["thread_ts"] = thread_ts
     return event
@@ -90,16 +87,7 @@ def mention_event(
 
 def dm_event(text: str, user: str = "U111", channel: str = "D0001", ts: str = "1700000200.000200") -> dict[str, Any]:
     """A ``message.im`` event: a ``message`` with ``channel_type: im``."""
-    return {
-        "type": "message",
-        "channel_type": "im",
-        "user": user,
-        "text": text,
-        "ts": ts,
-        "channel": channel,
-        "event_ts": ts,
-        "team": "T0001",
-    }
+    return {**_user_event("message", text, user, channel, ts), "channel_type": "im"}
 
 
 @dataclass
