@@ -7,7 +7,7 @@ from content.loader import boundary_roles
 from content.schema import Boundary, Episode, Moment, Role
 from content.search import Hit
 from content.text import preview
-from handlers.navigation import target
+from handlers.navigation import answer_id, target
 from handlers.reply import Action, Citation, Menu, Reply, Section, Suggestion
 
 # Next steps under a role: its boundaries, then up to this many of the moments it cites.
@@ -74,7 +74,7 @@ def role_reply(library: Library, role: Role, score: float | None = None) -> Repl
         ref=role.id,
         score=score,
         actions=tuple(actions),
-        rated=f"role:{role.id}",
+        rated=answer_id("role", role.id),
     )
 
 
@@ -99,7 +99,7 @@ def boundary_reply(library: Library, boundary: Boundary, score: float | None = N
         ref=boundary.id,
         score=score,
         actions=actions,
-        rated=f"boundary:{boundary.id}",
+        rated=answer_id("boundary", boundary.id),
     )
 
 
@@ -123,7 +123,7 @@ def episode_reply(library: Library, episode: Episode, score: float | None = None
         ref=episode.id,
         score=score,
         menu=menu,
-        rated=f"episode:{episode.id}",
+        rated=answer_id("episode", episode.id),
     )
 
 
@@ -164,7 +164,7 @@ def moment_reply(library: Library, moment: Moment, score: float | None = None) -
         ref=moment.key,
         score=score,
         actions=(episode_action(moment),),
-        rated=f"moment:{moment.key}",
+        rated=answer_id("moment", moment.key),
     )
 
 

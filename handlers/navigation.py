@@ -24,7 +24,7 @@ TargetKind = Literal["role", "boundary", "episode", "moment"]
 Vote = Literal["up", "down"]
 # Content ids are lowercase words joined by '-'; a moment adds '@' and a timestamp ('ml-production@1:02:52').
 _TARGET = r"(?P<kind>role|boundary|episode|moment):(?P<id>[a-z0-9][a-z0-9-]*(?:@\d{1,2}:\d{2}(?::\d{2})?)?)"
-PATTERN = re.compile(rf"rc:(?:(?P<vote>up|down):)?{_TARGET}")
+PATTERN = re.compile(rf"{re.escape(PREFIX)}(?:(?P<vote>up|down):)?{_TARGET}")
 # What a Discord DynamicItem's template must match: the same shape, as one regex for both platforms.
 TEMPLATE = PATTERN.pattern
 # The votes as members see them.
@@ -42,12 +42,17 @@ class Target:
     @property
     def answer_id(self) -> str:
         """The answer this id names, without the vote: 'role:data-scientist'."""
-        return f"{self.kind}:{self.id}"
+        return answer_id(self.kind, self.id)
+
+
+def answer_id(kind: TargetKind, content_id: str) -> str:
+    """What members rate and the feedback report names: 'role:data-scientist', 'moment:ml-production@44:23'."""
+    return f"{kind}:{content_id}"
 
 
 def target(kind: TargetKind, content_id: str) -> str:
     """The id of a click that answers with one content entry."""
-    return f"{PREFIX}{kind}:{content_id}"
+    return PREFIX + answer_id(kind, content_id)
 
 
 def vote_id(answer_id: str, vote: Vote) -> str:

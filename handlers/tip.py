@@ -10,6 +10,7 @@ from datetime import date, datetime
 from content.library import Library
 from content.schema import Moment
 from handlers.answers import episode_action, moment_sections
+from handlers.navigation import answer_id
 from handlers.reply import Citation, Reply
 
 _FIRST_MONDAY = date(1970, 1, 5)
@@ -36,5 +37,11 @@ def tip_reply(library: Library, moment: Moment, week: str) -> Reply:
     sections = moment_sections(library, moment)
     actions = (episode_action(moment),)
     return Reply(
-        "tip", title, sections, (Citation.of(moment),), ref=moment.key, actions=actions, rated=f"moment:{moment.key}"
+        "tip",
+        title,
+        sections,
+        (Citation.of(moment),),
+        ref=moment.key,
+        actions=actions,
+        rated=answer_id("moment", moment.key),
     )
