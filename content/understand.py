@@ -160,6 +160,9 @@ class Reader:
         fuzzy: dict[str, str] = {}
         for name, role_id in role_names:
             self._roles_exact.setdefault(name, role_id)
+            # Questions are matched after the lexicon rewrites them ("dev" -> "development"): know each name in its
+            # rewritten form too, so "mlops engineer vs dev ops" still finds the "dev ops" alias.
+            self._roles_exact.setdefault(" ".join(lexicon.rewrite(name.split())), role_id)
             if len(name) > SHORT_NAME:
                 self._roles_stem.setdefault(_stems(name), (name, role_id))
                 fuzzy.setdefault(name, role_id)

@@ -156,3 +156,10 @@ def test_everyday_words_the_content_uses_break_a_tie_but_never_change_the_covera
     assert bare is not None and padded is not None
     assert padded.id == "data-quality-observability@21:57" != bare.id
     assert padded.score == library.resolver.resolve("pipeline ran data").hit.score  # coverage alone sets the score
+
+
+@pytest.mark.parametrize("question", ["MLOps engineer vs dev ops", "dev ops vs MLOps engineer"])
+def test_an_alias_the_lexicon_rewrites_is_still_found_inside_a_question(library: Library, question: str) -> None:
+    """'dev ops' is a DevOps alias, and the lexicon turns 'dev' into 'development' before names are read."""
+    hit = library.resolver.resolve(question).hit
+    assert hit is not None and (hit.kind, hit.id) == ("boundary", "mlops-vs-devops")
