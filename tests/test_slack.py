@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import time
 from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -33,11 +35,12 @@ from bot.ratelimit import WINDOW_SECONDS as RATE_WINDOW
 from bot.runtime import RunOptions, Runtime
 from bot.slack import render
 from bot.slack.app import web_client
-from bot.slack.conversations import CHANNEL_RATE_NOTICE, NOTICES
+from bot.slack.conversations import CHANNEL_RATE_NOTICE, NOTICES, EventDedupe
 from bot.slack.poster import SlackPoster
 from content.library import Library
 from handlers import Handlers
 from handlers.reply import Citation, Reply, Section
+from scheduler.store import Store
 
 
 def slack_settings(fake: FakeSlack, **overrides: Any) -> Settings:
@@ -441,6 +444,37 @@ async def test_a_redelivered_event_is_answered_once(fake: FakeSlack, rolecall: s
     await deliver(rolecall, event, "EvTwice", retry=1)
     await deliver(rolecall, event, "EvTwice", retry=2)
     assert len(await settle(fake, "chat.postMessage", 1)) == 1
+
+
+class SlowFirstStore(Store):
+    """A real SQLite store whose first caller is held back until the second caller's claim has been refused.
+
+    That is the order a retry can take on a busy host: the delivery that wins the claim resumes last.
+    """
+
+    def __init__(self, engine: Any) -> None:
+        super().__init__(engine)
+        self.refused = threading.Event()
+        self._calls = 0
+
+    def first_delivery(self, event_id: str, now: datetime, ttl: timedelta) -> bool:
+        self._calls += 1
+        won = super().first_delivery(event_id, now, ttl)
+        if self._calls == 1:
+            assert self.refused.wait(5), "the second delivery never reached the store"
+        else:
+            self.refused.set()
+        return won
+
+
+async def test_a_redelivery_refused_while_the_first_is_still_claiming_leaves_one_answer(tmp_path: Path) -> None:
+    store = SlowFirstStore(Store.open(f"sqlite:///{tmp_path / 'events.db'}").engine)
+    dedupe = EventDedupe(store)
+    first = asyncio.create_task(dedupe.first("EvRace"))
+    await asyncio.sleep(0.05)  # the first delivery is inside the store, waiting
+    answers = await asyncio.gather(dedupe.first("EvRace"), first)
+    assert sorted(answers) == [False, True]  # one answer: neither none nor two
+    assert await dedupe.first("EvRace") is False
 
 
 async def test_replicas_sharing_a_database_answer_an_event_once(fake: FakeSlack, library: Library) -> None:

@@ -80,5 +80,9 @@ class EventDedupe:
         except Exception as exc:  # an unreachable database must not silence the bot
             log.warning("event dedupe: the store failed (%s); deduplicating in memory", type(exc).__name__)
             return self._first_in_memory(event_id)
+        if not first:
+            # Another delivery (here or on a replica) holds it. Memory is left alone: marking it here could make
+            # the holder's own memory check, still to come, fail too, and then nobody would answer.
+            return False
         # Also remember it here, so a store that fails later still knows what this process answered.
-        return self._first_in_memory(event_id) and first
+        return self._first_in_memory(event_id)
