@@ -4,7 +4,8 @@ Run: `.venv/bin/python benchmarks/slack_load.py [--requests N]`. Each server run
 generator does not share its event loop): RoleCall is the real `rolecall run --slack-mode http` with its default
 settings (an SQLite query log, the tip scheduler, one log line per command to a discarded stderr); the bare app is
 bolt with `process_before_response=True` and a listener that acks a constant. Queries cycle through the golden
-queries; there is no answer cache. Not part of the test suite: figures are printed, never asserted.
+queries; there is no answer cache. Each server's CPU per request (from /proc, all its threads) is printed beside its
+rate. Not part of the test suite: figures are printed, never asserted.
 """
 
 from __future__ import annotations
@@ -66,6 +67,15 @@ def start_server(kind: str, port: int, api_url: str, workdir: str) -> subprocess
     return subprocess.Popen(args, cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU the server process has used so far (all threads), from /proc; None where there is none."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def load(session: aiohttp.ClientSession, port: int, queries: list[str], count: int, concurrency: int):  # type: ignore[no-untyped-def]
     url = f"http://127.0.0.1:{port}/slack/events"
     bodies = [slash_command_body(queries[i % len(queries)]) for i in range(count)]
@@ -94,11 +104,12 @@ async def main(count: int) -> None:
 
     ports = {"bare bolt": free_port(), "rolecall": free_port()}
     with tempfile.TemporaryDirectory() as workdir:
-        servers = [
-            start_server("bare", ports["bare bolt"], fake.api_url, workdir),
-            start_server("rolecall", ports["rolecall"], fake.api_url, workdir),
-        ]
+        servers = {
+            "bare bolt": start_server("bare", ports["bare bolt"], fake.api_url, workdir),
+            "rolecall": start_server("rolecall", ports["rolecall"], fake.api_url, workdir),
+        }
         results = {}
+        cpu: dict[tuple[str, int], float | None] = {}
         try:
             connector = aiohttp.TCPConnector(limit=0)
             async with aiohttp.ClientSession(trust_env=False, connector=connector) as session:
@@ -107,15 +118,22 @@ async def main(count: int) -> None:
                     await load(session, port, queries, 200, 20)  # warm-up: auth.test, connections, caches
                 for concurrency in (50, 200):
                     for name, port in ports.items():
+                        before = cpu_seconds(servers[name].pid)
                         results[(name, concurrency)] = await load(session, port, queries, count, concurrency)
+                        after = cpu_seconds(servers[name].pid)
+                        cpu[(name, concurrency)] = None if before is None or after is None else after - before
         finally:
-            for server in servers:
+            for server in servers.values():
                 server.terminate()
                 server.wait()
     await fake.close()
-    print(f"{'app':<12}{'conc':>6}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}")
+    # Server CPU per request says where the time goes: the server is CPU-bound on one core, so req/s follows it.
+    print(f"{'app':<12}{'conc':>6}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'cpu us/req':>12}")
     for (name, concurrency), (timings, rate) in results.items():
-        print(f"{name:<12}{concurrency:>6}{rate:>9.0f}{pct(timings, 50):>9.2f}{pct(timings, 99):>9.2f}")
+        used = cpu[(name, concurrency)]
+        per_request = "n/a" if used is None else f"{used / count * 1e6:.0f}"
+        p50, p99 = pct(timings, 50), pct(timings, 99)
+        print(f"{name:<12}{concurrency:>6}{rate:>9.0f}{p50:>9.2f}{p99:>9.2f}{per_request:>12}")
     for concurrency in (50, 200):
         ours, bare = results[("rolecall", concurrency)], results[("bare bolt", concurrency)]
         print(
