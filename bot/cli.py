@@ -13,12 +13,12 @@ from pathlib import Path
 
 from bot.config import Settings, SettingsError
 from bot.console import Console
-from bot.logs import setup_logging
-from bot.reload import LibraryHolder
 from bot.runtime import RunOptions, Runtime, StartupError
 from content.library import Library
 from content.loader import ContentError
 from handlers import Handlers
+from operations.logs import setup_logging
+from operations.reload import LibraryHolder
 from scheduler.setup import StoreUnavailable, build_tips, open_store
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_NO_MATCH = 0, 1, 2, 3
@@ -200,7 +200,7 @@ def _with_store(settings: Settings, handlers: Handlers, then: Callable[[], int])
     if _sqlite_file_missing(settings.database_url):
         return then()
     try:
-        service = build_tips(settings, handlers, {}, console=False)
+        service = build_tips(settings.tips, open_store(settings.database_url), handlers, {}, console=False)
     except StoreUnavailable as exc:
         print(f"rolecall: {exc}", file=sys.stderr)
         return EXIT_INVALID
@@ -221,7 +221,7 @@ def _sqlite_file_missing(url: str) -> bool:
 
 def _eval(handlers: Handlers, path: Path, minimum: float = 100.0) -> int:
     """`rolecall eval FILE`: the misses, accuracy per category, a summary; exit 1 below ``minimum`` percent."""
-    from bot.evaluate import evaluate, load_cases, report
+    from operations.evaluate import evaluate, load_cases, report
 
     try:
         cases = load_cases(path)
@@ -236,10 +236,10 @@ def _eval(handlers: Handlers, path: Path, minimum: float = 100.0) -> int:
 
 def _report(settings: Settings, days: int, limit: int) -> int:
     """`rolecall report misses`: the content backlog from the query log."""
-    from bot.querylog import QueryLog
+    from operations.querylog import QueryLog
 
     try:
-        store = open_store(settings)
+        store = open_store(settings.database_url)
     except StoreUnavailable as exc:
         print(f"rolecall: {exc}", file=sys.stderr)
         return EXIT_INVALID
@@ -259,7 +259,7 @@ def _discord_sync(settings: Settings, handlers: Handlers, guild: int | None) -> 
 
     async def sync() -> int | None:
         point_at(settings.discord)  # type: ignore[arg-type]
-        store = open_store(settings)
+        store = open_store(settings.database_url)
         client = RoleCallClient(handlers, settings.discord, state=store, sync_on_start=False)  # type: ignore[arg-type]
         try:
             await client.login(settings.discord.token.get_secret_value())  # type: ignore[union-attr]

@@ -13,6 +13,8 @@ from pydantic import SecretStr
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from scheduler.settings import DEFAULT_SCHEDULE, DEFAULT_TIMEZONE, TipSettings
+
 # (name, default, meaning): the README's settings table is checked against this list by a test.
 SETTINGS: tuple[tuple[str, str, str], ...] = (
     ("CONTENT_DIR", "(shipped content)", "Directory of moderators' YAML content to load instead of the shipped copy."),
@@ -34,10 +36,14 @@ SETTINGS: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "TIP_SCHEDULE",
-        "0 9 * * mon",
+        DEFAULT_SCHEDULE,
         "When the weekly tip is posted: a 5-field crontab expression (first slot per week).",
     ),
-    ("TIP_TIMEZONE", "UTC", "IANA time zone of TIP_SCHEDULE and of the week boundaries, for example Europe/Berlin."),
+    (
+        "TIP_TIMEZONE",
+        DEFAULT_TIMEZONE,
+        "IANA time zone of TIP_SCHEDULE and of the week boundaries, for example Europe/Berlin.",
+    ),
     ("TIP_SLACK_CHANNELS", "(none)", "Comma-separated Slack channel ids that get the weekly tip."),
     ("TIP_DISCORD_CHANNELS", "(none)", "Comma-separated Discord channel ids that get the weekly tip."),
     (
@@ -103,17 +109,6 @@ class DiscordSettings:
 
 
 @dataclass(frozen=True)
-class TipSettings:
-    """The weekly tip: when, where, and how long a missed slot may still be caught up."""
-
-    schedule: str = "0 9 * * mon"
-    timezone: str = "UTC"
-    slack_channels: tuple[str, ...] = ()
-    discord_channels: tuple[str, ...] = ()
-    catchup_hours: float | None = None
-
-
-@dataclass(frozen=True)
 class Settings:
     """Everything the process is configured with."""
 
@@ -171,11 +166,6 @@ class Settings:
         return cls(
             content_dir, log_level, log_format, content_watch, query_log_days, slack, discord, database_url, tips
         )
-
-    @property
-    def database_label(self) -> str:
-        """DATABASE_URL with any password hidden, for logs and errors."""
-        return make_url(self.database_url).render_as_string(hide_password=True)
 
     @property
     def platforms(self) -> list[str]:
@@ -249,14 +239,14 @@ def _discord(env: Mapping[str, str], problems: list[str]) -> DiscordSettings | N
 def _tips(env: Mapping[str, str], problems: list[str]) -> TipSettings:
     from scheduler.timing import Schedule  # the one place that parses crontab and zones
 
-    schedule = env.get("TIP_SCHEDULE", "").strip() or "0 9 * * mon"
-    timezone = env.get("TIP_TIMEZONE", "").strip() or "UTC"
+    schedule = env.get("TIP_SCHEDULE", "").strip() or DEFAULT_SCHEDULE
+    timezone = env.get("TIP_TIMEZONE", "").strip() or DEFAULT_TIMEZONE
     try:
-        Schedule(schedule, "UTC")
+        Schedule(schedule, DEFAULT_TIMEZONE)
     except ValueError as exc:
         problems.append(f"TIP_SCHEDULE: '{schedule[:60]}' is not a 5-field crontab expression ({exc})")
     try:
-        Schedule("0 9 * * mon", timezone)
+        Schedule(DEFAULT_SCHEDULE, timezone)
     except (ValueError, KeyError):
         problems.append(f"TIP_TIMEZONE: '{timezone[:60]}' is not an IANA time zone like Europe/Berlin")
     channels = {}

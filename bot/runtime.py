@@ -116,7 +116,7 @@ class Runtime:
         from scheduler.setup import open_store
 
         # The database and the observers first: fail before listening, and log every command from the first one.
-        self.store = open_store(self.settings)
+        self.store = open_store(self.settings.database_url)
         self._start_operations()
         slack = self.settings.slack
         mode = self.slack_mode()
@@ -171,7 +171,7 @@ class Runtime:
 
             console = not self.settings.platforms
             posters = {**self.posters, "console": ConsolePoster()} if console else dict(self.posters)
-            self.tips = build_tips(self.settings, self.handlers, posters, console, self.store)  # type: ignore[arg-type]
+            self.tips = build_tips(self.settings.tips, self.store, self.handlers, posters, console)  # type: ignore[arg-type]
             self._tip_scheduler = TipScheduler(self.tips)
             await self._tip_scheduler.start()
         self.ready = True
@@ -218,11 +218,11 @@ class Runtime:
 
     def _start_operations(self) -> None:
         """Query log, metrics, the per-command log line, reload and its watcher: observers of the handlers."""
-        from bot.journal import Journal
-        from bot.logs import command_line
-        from bot.metrics import Metrics
-        from bot.querylog import QueryLog
-        from bot.reload import ContentReloader
+        from operations.journal import Journal
+        from operations.logs import command_line
+        from operations.metrics import Metrics
+        from operations.querylog import QueryLog
+        from operations.reload import ContentReloader
 
         # Commands only queue their log rows; the journal writes them off the request path.
         self.journal = Journal(self.store, self.options.query_log_bound)  # type: ignore[arg-type]
@@ -276,7 +276,7 @@ class Runtime:
         return web.json_response({"ok": ok, **checks}, status=200 if ok else 503)
 
     async def _metrics(self, _request: web.Request) -> web.Response:
-        from bot.metrics import CONTENT_TYPE
+        from operations.metrics import CONTENT_TYPE
 
         # In a worker thread: the tip gauge reads the database, which must never stall the event loop.
         body = await asyncio.to_thread(self.metrics.render) if self.metrics is not None else b""

@@ -24,7 +24,7 @@ class TipDesk(Protocol):
 
 
 class ReloadDesk(Protocol):
-    """Implemented by bot.reload.ContentReloader."""
+    """Implemented by operations.reload.ContentReloader."""
 
     def reload(self, who: str) -> Reply:
         """Load and validate the content again; swap it in only if it is valid."""
@@ -32,7 +32,7 @@ class ReloadDesk(Protocol):
 
 
 class MissDesk(Protocol):
-    """Implemented by bot.querylog.QueryLog."""
+    """Implemented by operations.querylog.QueryLog."""
 
     def misses_reply(self, days: int, limit: int) -> Reply:
         """The most frequent unanswered or low-confidence queries."""

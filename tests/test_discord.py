@@ -25,7 +25,7 @@ from fakes.discord_api import (
 )
 from pydantic import SecretStr
 
-from bot.config import DiscordSettings, Settings, TipSettings
+from bot.config import DiscordSettings, Settings
 from bot.discord import render
 from bot.discord.app import mention_text
 from bot.ratelimit import CHANNEL_ANSWERS_PER_WINDOW, USER_ANSWERS_PER_WINDOW
@@ -33,6 +33,7 @@ from bot.runtime import RunOptions, Runtime
 from content.library import Library
 from handlers import Handlers
 from handlers.reply import Citation, Reply, Section
+from scheduler.settings import TipSettings
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluate import evaluate, load_cases
 from handlers import Handlers
+from operations.evaluate import evaluate, load_cases
 
 GOLDEN = load_cases(Path(__file__).parent / "golden_queries.yaml")
 

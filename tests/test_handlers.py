@@ -143,12 +143,19 @@ def test_tip_walks_through_every_moment(handlers: Handlers) -> None:
     assert seen == set(library.content.moments)
 
 
-def test_handlers_and_content_never_import_a_platform() -> None:
+def test_only_the_adapters_import_a_platform_and_only_the_process_imports_bot() -> None:
+    """Data flows one way: handlers, content, operations and the scheduler never reach into bot/ or a platform."""
     import pathlib
     import re
 
     platform_import = re.compile(r"^\s*(?:from|import)\s+(?:slack_bolt|slack_sdk|discord)\b", re.MULTILINE)
+    process_import = re.compile(r"^\s*(?:from|import)\s+bot\b", re.MULTILINE)
     root = pathlib.Path(__file__).resolve().parent.parent
-    for package in ("handlers", "content"):
+    checked = 0
+    for package in ("handlers", "content", "operations", "scheduler"):
         for path in (root / package).rglob("*.py"):
-            assert not platform_import.search(path.read_text()), path
+            source = path.read_text()
+            assert not platform_import.search(source), path
+            assert not process_import.search(source), path
+            checked += 1
+    assert checked > 20  # the walk found the packages

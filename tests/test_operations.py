@@ -17,12 +17,12 @@ from fakes.slack_api import SIGNING_SECRET, FakeSlack, signed_headers, slash_com
 from sqlalchemy import insert, select, text
 
 from bot.config import Settings
-from bot.querylog import QueryLog, Rating
-from bot.reload import ContentReloader, LibraryHolder
 from bot.runtime import RunOptions, Runtime
 from content.library import Library
 from handlers import Handlers
 from handlers.asker import Asker
+from operations.querylog import QueryLog, Rating
+from operations.reload import ContentReloader, LibraryHolder
 from scheduler.store import SCHEMA_VERSION, Store, feedback_table, queries_table
 
 MODERATOR = Asker("slack", moderator=True, user="UMOD")

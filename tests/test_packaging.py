@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -47,11 +48,14 @@ def test_wheel_contains_every_content_file(wheel: Path) -> None:
     assert shipped and shipped <= names
     assert {"bot/cli.py", "handlers/commands.py", "content/search.py"} <= names
     assert not any(name.startswith("tests/") for name in names)
-    source_modules = {
-        p.relative_to(ROOT).as_posix()
-        for d in ("bot", "handlers", "content", "scheduler")
-        for p in (ROOT / d).rglob("*.py")
-    }
+    packages = [
+        p.rstrip("*")
+        for p in tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"][
+            "include"
+        ]
+    ]
+    assert {"bot", "handlers", "content", "scheduler", "operations"} <= set(packages)
+    source_modules = {p.relative_to(ROOT).as_posix() for d in packages for p in (ROOT / d).rglob("*.py")}
     assert {n for n in names if n.endswith(".py")} == source_modules  # nothing stale, nothing missing
 
 

@@ -18,11 +18,11 @@ from conftest import remove_moment
 from fakes.slack_api import FakeSlack
 from test_tips import Clock, service, slack_poster
 
-from bot.reload import ContentReloader, LibraryHolder
 from content.library import Library
 from content.loader import DEFAULT_CONTENT_DIR, load_content
 from content.timecode import Timestamp
 from handlers.asker import Asker
+from operations.reload import ContentReloader, LibraryHolder
 from scheduler.console import ConsolePoster
 
 # The content before the upgrade: its 7 episodes and the timestamps of their 36 moments.

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.journal import Journal
 from content.library import Library
 from content.loader import DEFAULT_CONTENT_DIR, ContentError
 from handlers.reply import Reply, Section
+from operations.journal import Journal
 from scheduler.store import Store, reloads_table
 
 log = logging.getLogger("rolecall.content")

@@ -13,10 +13,10 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, InfoM
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.journal import Journal
 from content.library import Library
 from handlers.asker import Asker
 from handlers.reply import Reply
+from operations.journal import Journal
 from scheduler.store import Store, deliveries_table
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"

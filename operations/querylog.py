@@ -14,11 +14,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import case, delete, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.journal import Journal
 from content.text import normalize, preview
 from handlers.admin import unreachable
 from handlers.asker import Asker
 from handlers.reply import Reply, Section
+from operations.journal import Journal
 from scheduler.store import Store, feedback_table, queries_table
 
 LOW_CONFIDENCE = 70.0  # answers scored below this (0-100) count as misses in the report, with no-matches
