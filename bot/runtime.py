@@ -7,11 +7,25 @@ import contextlib
 import logging
 import signal
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from bot.config import Settings
 from handlers import Handlers
+
+if TYPE_CHECKING:  # imported where used, so a process loads only the adapters it runs
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+    from slack_bolt.async_app import AsyncApp
+
+    from bot.discord.app import RoleCallClient
+    from operations.journal import Journal
+    from operations.metrics import Metrics
+    from operations.querylog import QueryLog
+    from operations.reload import LibraryHolder
+    from scheduler.jobs import TipScheduler
+    from scheduler.service import Poster, TipService
+    from scheduler.store import Store
 
 log = logging.getLogger("rolecall")
 
@@ -71,27 +85,29 @@ class RunOptions:
 class Runtime:
     """Owns the adapters and the HTTP server; ``start`` then ``stop``, or ``run_until_signal``."""
 
-    def __init__(self, settings: Settings, handlers: Handlers, options: RunOptions, holder=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(
+        self, settings: Settings, handlers: Handlers, options: RunOptions, holder: LibraryHolder | None = None
+    ) -> None:
         self.settings = settings
         self.handlers = handlers
         self.options = options
         self.holder = holder  # a LibraryHolder makes `admin reload` and CONTENT_WATCH possible
-        self.metrics = None
-        self.query_log = None
-        self.journal = None
-        self._background: list[asyncio.Task] = []
+        self.metrics: Metrics | None = None
+        self.query_log: QueryLog | None = None
+        self.journal: Journal | None = None
+        self._background: list[asyncio.Task[None]] = []
         self.ready = False
         self.web: web.Application | None = None
         self._runner: web.AppRunner | None = None
-        self._socket_handler = None
-        self.bolt = None
-        self.posters: dict[str, object] = {}
+        self._socket_handler: AsyncSocketModeHandler | None = None
+        self.bolt: AsyncApp | None = None
+        self.posters: dict[str, Poster] = {}
         self.port: int | None = None
-        self.tips = None
-        self._tip_scheduler = None
-        self.store = None
-        self.discord = None
-        self._discord_task: asyncio.Task | None = None
+        self.tips: TipService | None = None
+        self._tip_scheduler: TipScheduler | None = None
+        self.store: Store | None = None
+        self.discord: RoleCallClient | None = None
+        self._discord_task: asyncio.Task[None] | None = None
 
     def slack_mode(self) -> str | None:
         """The Slack transport this process uses, or None without Slack."""
@@ -116,8 +132,8 @@ class Runtime:
         from scheduler.setup import open_store
 
         # The database and the observers first: fail before listening, and log every command from the first one.
-        self.store = open_store(self.settings.database_url)
-        self._start_operations()
+        self.store = store = open_store(self.settings.database_url)
+        self._start_operations(store)
         slack = self.settings.slack
         mode = self.slack_mode()
         if slack is not None:
@@ -145,7 +161,7 @@ class Runtime:
             self.web.router.add_get("/readyz", self._readyz)
             self.web.router.add_get("/metrics", self._metrics)
             if self.bolt is not None and mode == "http":
-                assert slack.signing_secret is not None  # check() requires it for HTTP mode
+                assert slack is not None and slack.signing_secret is not None  # check() requires it for HTTP mode
                 slack_routes(self.web, self.bolt, slack.signing_secret.get_secret_value())
             # On stop: stop listening, then give in-flight requests up to 8 s (the process exits within 10 s).
             self._runner = web.AppRunner(self.web, access_log=None, shutdown_timeout=8.0)
@@ -171,7 +187,7 @@ class Runtime:
 
             console = not self.settings.platforms
             posters = {**self.posters, "console": ConsolePoster()} if console else dict(self.posters)
-            self.tips = build_tips(self.settings.tips, self.store, self.handlers, posters, console)  # type: ignore[arg-type]
+            self.tips = build_tips(self.settings.tips, store, self.handlers, posters, console)
             self._tip_scheduler = TipScheduler(self.tips)
             await self._tip_scheduler.start()
         self.ready = True
@@ -216,7 +232,7 @@ class Runtime:
             return f"cannot open the WebSocket ({type(one_try.failure).__name__})"
         return None
 
-    def _start_operations(self) -> None:
+    def _start_operations(self, store: Store) -> None:
         """Query log, metrics, the per-command log line, reload and its watcher: observers of the handlers."""
         from operations.journal import Journal
         from operations.logs import command_line
@@ -225,26 +241,26 @@ class Runtime:
         from operations.reload import ContentReloader
 
         # Commands only queue their log rows; the journal writes them off the request path.
-        self.journal = Journal(self.store, self.options.query_log_bound)  # type: ignore[arg-type]
-        self._background.append(asyncio.create_task(self.journal.run(self.options.flush_every)))
-        self.query_log = QueryLog(self.store, self.settings.query_log_days, self.journal)  # type: ignore[arg-type]
-        self.metrics = Metrics(lambda: self.handlers.library, self.store, self.journal)
-        self.handlers.observers += [self.query_log, self.metrics]
-        self.handlers.voters += [self.query_log.vote, self.metrics.vote]
+        self.journal = journal = Journal(store, self.options.query_log_bound)
+        self._background.append(asyncio.create_task(journal.run(self.options.flush_every)))
+        self.query_log = query_log = QueryLog(store, self.settings.query_log_days, journal)
+        self.metrics = metrics = Metrics(lambda: self.handlers.library, store, journal)
+        self.handlers.observers += [query_log, metrics]
+        self.handlers.voters += [query_log.vote, metrics.vote]
         if self.options.command_log:
             self.handlers.observers.append(command_line)
-        self.handlers.misses = self.query_log
-        self._background.append(asyncio.create_task(self._purge_query_log()))
+        self.handlers.misses = query_log
+        self._background.append(asyncio.create_task(self._purge_query_log(query_log)))
         if self.holder is not None:
-            reloader = ContentReloader(self.holder, self.settings.content_dir, self.store, self.journal)
+            reloader = ContentReloader(self.holder, self.settings.content_dir, store, journal)
             self.handlers.reloader = reloader
             if self.settings.content_watch:
                 self._background.append(asyncio.create_task(reloader.watch()))
 
-    async def _purge_query_log(self) -> None:
+    async def _purge_query_log(self, query_log: QueryLog) -> None:
         while True:
             try:
-                removed = await asyncio.to_thread(self.query_log.purge)  # type: ignore[union-attr]
+                removed = await asyncio.to_thread(query_log.purge)
                 if removed:
                     log.info("query log: removed %d entries past retention", removed)
             except Exception:  # a database blip: try again next time
@@ -258,7 +274,9 @@ class Runtime:
         """
         checks: dict[str, bool | str] = {"content": self.handlers.library is not None}
         try:
-            self.store.ping()  # type: ignore[union-attr]
+            if self.store is None:
+                raise RuntimeError("not started")
+            self.store.ping()
             checks["store"] = "ok"
         except Exception:
             checks["store"] = "degraded"
