@@ -39,11 +39,19 @@ _DEFINE_BEFORE = re.compile(
     r"^(?:(?:hey|hi|so|ok|okay|please|pls) )*(?:"
     r"(?:what|wat|who)(?: exactly| actually| really)? (?:is|are|does|do|makes|should|must|would|can)"
     + _ARTICLE
-    + r"|(?:.* )?(?:become|becoming|be|get into|getting into|break into|start as|work as|working as)"
+    + r"|(?:.* )?(?:become|becoming|be|get into|getting into|break into|start as|work as|working as|hired as"
+    r"|a job as|a career as)"
     + _ARTICLE
     + r"|(?:tell (?:me|us) about|describe|explain|define|day in the life of|life of)"
     + _ARTICLE
     + r")$"
+)
+# ...or by what follows it, when the question names the role first: "they posted a data translator job, what would
+# that person do?", "analytics engineer: what do they actually do all day".
+_DEFINE_AFTER = re.compile(
+    r"\b(?:what|wat) (?:would|does|do|will|should|is|are)(?: (?:that|this|such an?|the|they|he|she|one|you))?"
+    r"(?: (?:person|role|job|position|people|hire))?(?: (?:actually|really|even|exactly|usually))?"
+    r" (?:do|be doing|doing|involve|involves|entail|entails)\b"
 )
 # A career move between roles: "I'm a project manager, could I switch to data science", "from marketing to X".
 _TRANSITION = re.compile(
@@ -304,10 +312,17 @@ class Reader:
         text = " ".join(words)
         if analysis.guests:
             return "guest"
-        if len(analysis.roles) == 1 and analysis.foreign_weight < 1:
-            before = " ".join(words[: analysis.roles[0].start])
+        if len(analysis.roles) == 1:
+            role = analysis.roles[0]
+            before = " ".join(words[: role.start])
+            after = " ".join(words[role.start + len(role.text.split()) :])
             # "what is a CDO responsible for" asks about the role; "someone from marketing ... become" is a move.
-            if _DEFINE_BEFORE.match(before) and not _from_to(words, analysis.roles):
+            # Words the content never uses may be the real subject before the name ("my data scientist friend"),
+            # but not when what follows asks outright what the role does.
+            asks_what_it_is = (_DEFINE_BEFORE.match(before) and analysis.foreign_weight < 1) or _DEFINE_AFTER.search(
+                after
+            )
+            if asks_what_it_is and not _from_to(words, analysis.roles):
                 return "define"
         if text.startswith(_OWNER_WORDS) or any(phrase in text for phrase in _OWNER_PHRASES):
             return "who_owns"

@@ -144,10 +144,30 @@ def answer(library: Library, question: str) -> tuple[str, str] | None:
         "what is a data engineer",
         "tell me about data engineering",
         "data engineers",
+        # the role first, the question after it
+        "saw an opening for a data engineer, what would that person actually do?",
+        "data engineer: what do they do all day",
     ],
 )
 def test_define_a_role(small: Library, question: str) -> None:
     assert answer(small, question) == ("role", "data-engineer")
+
+
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        ("my company just posted a 'data translator' job, what would that person actually do?", "data-translator"),
+        ("I have zero experience, what should I learn first to get hired as a data engineer?", "data-engineer"),
+        ("wtf does a cdo do that the cto doesnt 😅", "chief-data-officer"),  # the lexicon: wtf -> what
+        ("who is supposed to keep an eye on drift once a model is live?", "mlops-engineer"),  # -> monitor drift
+        ("who owns the overall data strategy at the exec level?", "chief-data-officer"),  # exec -> executive
+    ],
+)
+def test_members_own_framings_of_a_role_question_on_the_shipped_content(
+    library: Library, question: str, role: str
+) -> None:
+    """Written after a held-out set (tests/heldout_queries.yaml) showed these framings got no answer."""
+    assert answer(library, question) == ("role", role)
 
 
 @pytest.mark.parametrize(
