@@ -218,7 +218,6 @@ class Resolver:
                 [
                     Field("m.topic", 3.0, (moment.topic,), b=0.3),
                     Field("m.keywords", 3.0, moment.keywords, b=0.3),
-                    Field("m.asks", 2.0, moment.asks, b=0.3),
                     Field("m.summary", 1.0, (moment.summary,)),
                     Field("m.people", 1.0, guests, b=0.0),
                     Field("m.episode", 0.5, (episode.title,), b=0.3),
