@@ -26,6 +26,9 @@ endif
 
 # The share of tests/conversational_queries.yaml that must be answered right (the target is 95; see benchmarks/README.md).
 CONVERSATIONAL_MIN ?= 95
+# The same for tests/fresh_queries.yaml, questions written without seeing the bot: a floor against falling back,
+# a little below what they scored when added (68.8%); the issue's target for unseen questions is 90.
+FRESH_MIN ?= 65
 
 .PHONY: run test lint bench check clean
 
@@ -46,6 +49,7 @@ test: $(STAMP)
 	$(BIN)/rolecall content check
 	$(BIN)/rolecall eval tests/golden_queries.yaml
 	$(BIN)/rolecall eval --min $(CONVERSATIONAL_MIN) tests/conversational_queries.yaml
+	$(BIN)/rolecall eval --min $(FRESH_MIN) tests/fresh_queries.yaml
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.config import SETTINGS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,14 +38,18 @@ def test_every_variable_the_code_reads_is_a_documented_setting() -> None:
     assert read <= {name for name, _, _ in SETTINGS}, read - {name for name, _, _ in SETTINGS}
 
 
-def test_the_documented_conversational_threshold_is_the_makefiles() -> None:
+@pytest.mark.parametrize(
+    ("setting", "questions"), [("CONVERSATIONAL_MIN", "conversational_queries"), ("FRESH_MIN", "fresh_queries")]
+)
+def test_the_documented_eval_thresholds_are_the_makefiles(setting: str, questions: str) -> None:
     import re
 
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    minimum = re.search(r"^CONVERSATIONAL_MIN \?= (\d+)$", makefile, re.MULTILINE)
+    minimum = re.search(rf"^{setting} \?= (\d+)$", makefile, re.MULTILINE)
     assert minimum is not None
+    assert f"--min $({setting}) tests/{questions}.yaml" in makefile
     for doc in ("README.md", "content/README.md"):
-        assert f"--min {minimum.group(1)} tests/conversational_queries.yaml" in (ROOT / doc).read_text(encoding="utf-8")
+        assert f"--min {minimum.group(1)} tests/{questions}.yaml" in (ROOT / doc).read_text(encoding="utf-8")
 
 
 def test_readme_http_mode_step_uses_the_manifest_keys_slack_accepts() -> None:
