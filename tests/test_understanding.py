@@ -166,7 +166,7 @@ def test_define_a_role(small: Library, question: str) -> None:
 def test_members_own_framings_of_a_role_question_on_the_shipped_content(
     library: Library, question: str, role: str
 ) -> None:
-    """Written after a held-out set (tests/heldout_queries.yaml) showed these framings got no answer."""
+    """Written after set A of tests/fresh_queries.yaml (questions written without seeing the bot) got no answer."""
     assert answer(library, question) == ("role", role)
 
 
