@@ -49,7 +49,7 @@ _DEFINE_BEFORE = re.compile(
 # ...or by what follows it, when the question names the role first: "they posted a data translator job, what would
 # that person do?", "analytics engineer: what do they actually do all day".
 _DEFINE_AFTER = re.compile(
-    r"\b(?:what|wat) (?:would|does|do|will|should|is|are)(?: (?:that|this|such an?|the|they|he|she|one|you))?"
+    r"\b(?:what|wat) (?:would|does|do|will|should|is|are)(?: (?:that|this|such an?|the|they|he|she))?"
     r"(?: (?:person|role|job|position|people|hire))?(?: (?:actually|really|even|exactly|usually))?"
     r" (?:do|be doing|doing|involve|involves|entail|entails)\b"
 )

@@ -153,6 +153,13 @@ def test_define_a_role(small: Library, question: str) -> None:
     assert answer(small, question) == ("role", "data-engineer")
 
 
+def test_asking_advice_after_a_role_is_not_asking_what_the_role_does(small: Library) -> None:
+    trace = small.resolver.resolve("data engineer here, what would you do about flaky tests?", explain_it=True).trace
+    assert "intent:     define" not in trace
+    trace = small.resolver.resolve("data engineer: what would that person do?", explain_it=True).trace
+    assert "intent:     define" in trace
+
+
 @pytest.mark.parametrize(
     ("question", "role"),
     [
