@@ -518,8 +518,9 @@ class Resolver:
         trace.add(*self._candidates(ranked))
         if ranked and ranked[0][1] >= GUEST_ACCEPT:
             return trace.done(Resolution(self._hit(*ranked[0])), "the guest's best entry on the topic")
-        if analysis.foreign_weight < 1:
-            # The guest is named and the topic is ours: their episode is the honest answer, even without a moment.
+        if analysis.foreign_weight < 1 or analysis.terms:
+            # The guest is named and the topic is (at least partly) ours: their episode is the honest answer, even
+            # without a moment; its menu lists every moment. Only a question with none of our words is refused.
             return trace.done(Resolution(episode_hit, others), "the guest's episode: no moment covers the topic")
         suggestions = (episode_hit, *[self._hit(d, c) for d, c, _ in ranked[:2] if c >= SUGGEST]) if ranked else ()
         return trace.done(Resolution(None, _unique(suggestions)), "the guest never covers this topic")

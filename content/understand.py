@@ -59,6 +59,17 @@ _TRANSITION = re.compile(
     r" (?:in)?to|coming from|background|next step|career change|i am an?|i work (?:in|as))\b"
 )
 _BECOME = re.compile(r"\b(?:become|becoming|get into|getting into|break into|switch to|move to)\b")
+# The same verbs standing right before the role's name ("can I still break into AI engineering", "move into data
+# science"): the move is said outright, whatever else the question tells about the member.
+_BECOME_BEFORE = re.compile(
+    r"\b(?:become|becoming|get into|getting into|break into|breaking into|move into|moving into|switch into"
+    r"|switching into|transition into|transitioning into|pivot into|pivoting into|get hired as|hired as)"
+    + _ARTICLE
+    + "$"
+)
+_QUALIFIER = re.compile(r"^(?:of|at|for|in) ")
+# "what does a data architect actually do all day, is it just ...": asked outright, before the role and after it.
+_DOES_AFTER = re.compile(r"^(?:(?:actually|really|even|exactly|usually|typically) )?(?:do|does)\b")
 _SOURCE_CUES = ("from", "coming from", "i am a", "i am an", "i work in", "i work as")
 
 # Adjectives and adverbs ("realistic", "sensible", "seriously") seldom name what a question is about; an unknown one
@@ -229,7 +240,8 @@ class Reader:
         for size in range(min(MAX_SPAN, len(words) - i), 0, -1):
             part = words[i : i + size]
             span = " ".join(part)
-            guest = self._guests.get(span)
+            # "ben wilson's take": a possessive still names the guest.
+            guest = self._guests.get(span) or (self._guests.get(span[:-2]) if span.endswith("'s") else None)
             if guest is not None:
                 return Entity("guest", guest[0], span, i, 100.0, guest[1]), size
             role = self._roles_exact.get(span)
@@ -319,9 +331,15 @@ class Reader:
             # "what is a CDO responsible for" asks about the role; "someone from marketing ... become" is a move.
             # Words the content never uses may be the real subject before the name ("my data scientist friend"),
             # but not when what follows asks outright what the role does.
-            asks_what_it_is = (_DEFINE_BEFORE.match(before) and analysis.foreign_weight < 1) or _DEFINE_AFTER.search(
-                after
-            )
+            define_before = _DEFINE_BEFORE.match(before)
+            asks_what_it_is = (
+                define_before and (analysis.foreign_weight < 1 or _DOES_AFTER.match(after))
+            ) or _DEFINE_AFTER.search(after)
+            # A move, told with words of the member's own life ("home with my kids for years, can I break into
+            # AI engineering"); not a role of another trade ("a product owner of a coffee franchise").
+            qualified = _QUALIFIER.match(after) and set(after.split()[1:5]) & set(analysis.foreign)
+            if _BECOME_BEFORE.search(before) and analysis.foreign_weight >= 1 and not qualified:
+                return "transition"
             if asks_what_it_is and not _from_to(words, analysis.roles):
                 return "define"
         if text.startswith(_OWNER_WORDS) or any(phrase in text for phrase in _OWNER_PHRASES):

@@ -200,11 +200,22 @@ def test_a_guest_by_name_surname_or_employer(small: Library) -> None:
     expected = ("moment", "production@44:23")
     assert answer(small, "what does Ben Wilson say about deep learning") == expected
     assert answer(small, "wilson on deep learning") == expected
+    # A possessive names the guest whole; "wilson's" is not left behind as a topic word.
+    resolution = small.resolver.resolve("ben wilson's take on deep learning", explain_it=True)
+    assert resolution.hit is not None and (resolution.hit.kind, resolution.hit.id) == expected
+    assert "guest:      'ben wilson's' -> Ben Wilson (100) (episodes: production)" in resolution.trace
     assert answer(small, "the Databricks guest on deep learning") == expected
     assert answer(small, "what did the CMU researcher say about feature engineering") == ("moment", "stack@13:56")
     assert answer(small, "ben wilson") == ("episode", "production")
     # Naming the episode asks for the episode, even with a topic word that a moment covers.
     assert answer(small, "the Ben Wilson deep learning episode") == ("episode", "production")
+
+
+def test_a_named_guest_on_a_topic_partly_ours_gets_their_episode(small: Library) -> None:
+    # "statistics" is ours, the rest is the member's own words: no moment covers it, but Ben's episode is where he
+    # talks about it (its menu lists every moment). Nothing of ours at all is still refused.
+    assert answer(small, "ben wilson's quip about statistics and sourdough starters") == ("episode", "production")
+    assert small.resolver.resolve("ben wilson's favourite sourdough starter recipe").hit is None
 
 
 def test_british_and_american_spellings_meet(small: Library) -> None:
@@ -234,6 +245,30 @@ def test_a_topic_finds_the_moment(small: Library) -> None:
 
 def test_a_career_move_answers_the_role_wanted(small: Library) -> None:
     assert answer(small, "I'm an ML engineer, could I move into data engineering?") == ("role", "data-engineer")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "spent years at home with the kids, can I still break into data engineering?",
+        "after a decade of bookkeeping, could I get hired as a data engineer?",
+        "plumber for twenty years, is it too late to become a data engineer?",
+    ],
+)
+def test_a_move_told_with_words_of_the_members_life_is_still_a_move(small: Library, question: str) -> None:
+    # Words the content never uses ("kids", "bookkeeping", "plumber") tell the member's story, not the topic.
+    trace = small.resolver.resolve(question, explain_it=True).trace
+    assert "intent:     transition" in trace
+    assert answer(small, question) == ("role", "data-engineer")
+
+
+def test_a_role_of_another_trade_is_not_a_move_into_ours(small: Library) -> None:
+    assert small.resolver.resolve("how to become a data engineer of a coffee franchise").hit is None
+
+
+def test_what_a_role_does_asked_outright_despite_a_trailing_aside(small: Library) -> None:
+    question = "what does a data engineer actually do all day, is it just plumbing tubes and valves?"
+    assert answer(small, question) == ("role", "data-engineer")
 
 
 def test_slang_and_chat_spelling_go_through_the_lexicon(small: Library) -> None:
