@@ -373,16 +373,23 @@ class Resolver:
         if not q:
             return trace.done(Resolution(None), "nothing to look up")
         exact = self._exact_hit(q) or self._moment_ref(q)
-        if exact is not None:
-            return trace.done(Resolution(exact), f"the whole question is a name of {exact.kind} {exact.id}")
+        how = "the whole question is"
+        if exact is not None and exact.kind != "moment":
+            return trace.done(Resolution(exact), f"{how} a name of {exact.kind} {exact.id}")
         analysis = self._reader.read(q)
         trace.add(*explain(analysis))
         rewritten = " ".join(analysis.words)
-        exact = self._exact_hit(rewritten) if rewritten != q else None
-        if exact is not None:
-            return trace.done(Resolution(exact), f"after the lexicon, a name of {exact.kind} {exact.id}")
+        if exact is None and rewritten != q:
+            exact, how = self._exact_hit(rewritten), "after the lexicon,"
         roles = analysis.roles
         mentions = [e for e in analysis.entities if e.kind == "role"]
+        if exact is not None:
+            # A moment named "Data science versus AI engineering" yields to the line between the two roles, so
+            # that both orders of a comparison get the same answer (the boundary cites the moment).
+            pair = self._pair_resolution(roles[0], roles[1]) if exact.kind == "moment" and len(roles) >= 2 else None
+            if pair is not None and pair.hit is not None and pair.hit.kind == "boundary":
+                return trace.done(pair, "two roles named: their boundary, before a moment of the same name")
+            return trace.done(Resolution(exact), f"{how} a name of {exact.kind} {exact.id}")
         if analysis.intent == "transition":
             return self._transition(analysis, trace)
         if len(mentions) >= 2:

@@ -81,6 +81,13 @@ def test_every_pair_resolves_the_same_in_both_orders(library: Library, data: st.
         assert forward.hit is not None and forward.hit.kind == "boundary"
 
 
+@pytest.mark.parametrize("question", ["data science versus ai eng", "ai eng versus data science"])
+def test_a_comparison_named_like_a_moment_gets_the_boundary_in_both_orders(library: Library, question: str) -> None:
+    # A moment's topic is "Data science versus AI engineering" (found by the property test above, in one order only).
+    hit = library.resolver.resolve(question).hit
+    assert hit is not None and (hit.kind, hit.id) == ("boundary", "ai-engineer-vs-data-scientist")
+
+
 def test_every_name_and_alias_finds_its_entry(library: Library) -> None:
     for role in library.content.roles.values():
         for name in (role.id, role.name, *role.aliases):
