@@ -8,9 +8,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from fakes.discord_api import GUILD_ID, MOD_ROLE_ID, FakeDiscord
 from fakes.slack_api import FakeSlack
+from pydantic import SecretStr
 
+from bot.config import DiscordSettings, Settings
 from bot.console import Console
+from bot.runtime import RunOptions, Runtime
 from content.library import Library
 from content.loader import DEFAULT_CONTENT_DIR
 from handlers import Handlers
@@ -126,3 +130,39 @@ def grow_content(content_dir: Path) -> str:
     boundary.update(also_applies_to=[], keywords=["feature definitions ownership"])
     save(content_dir / "boundaries" / f"{GROWN_BOUNDARY}.yaml", boundary)
     return key
+
+
+# ---- a Discord-only bot against the loopback fake Discord (tests/test_discord*.py)
+
+
+@pytest.fixture
+async def fake_discord() -> AsyncIterator[FakeDiscord]:
+    server = await FakeDiscord().start()
+    yield server
+    await server.close()
+
+
+def discord_settings(fake: FakeDiscord, tmp_path: Path) -> Settings:
+    """Settings for a Discord-only bot against the loopback fake, with an SQLite file in ``tmp_path``."""
+    discord = DiscordSettings(
+        SecretStr("discord-test-token"),
+        guild_id=int(GUILD_ID),
+        moderator_role_ids=frozenset({int(MOD_ROLE_ID)}),
+        api_url=fake.api_url,
+        gateway_url=fake.gateway_url,
+    )
+    return Settings(discord=discord, database_url=f"sqlite:///{tmp_path / 'bot.db'}")
+
+
+async def start(fake: FakeDiscord, tmp_path: Path, library: Library) -> Runtime:
+    """A started Discord-only runtime (no tip scheduler); the caller stops it."""
+    runtime = Runtime(discord_settings(fake, tmp_path), Handlers(library), RunOptions(tips=False))
+    await runtime.start()
+    return runtime
+
+
+@pytest.fixture
+async def discord_bot(fake_discord: FakeDiscord, tmp_path: Path, library: Library) -> AsyncIterator[Runtime]:
+    runtime = await start(fake_discord, tmp_path, library)
+    yield runtime
+    await runtime.stop()

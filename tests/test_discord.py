@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import write_huge_episode
+from conftest import discord_settings, start, write_huge_episode
 from fakes.discord_api import (
     BOT_ID,
     CHANNEL_ID,
@@ -23,9 +22,8 @@ from fakes.discord_api import (
     member,
     message_event,
 )
-from pydantic import SecretStr
 
-from bot.config import DiscordSettings, Settings
+from bot.config import Settings
 from bot.discord import render
 from bot.discord.app import mention_text
 from bot.ratelimit import CHANNEL_ANSWERS_PER_WINDOW, USER_ANSWERS_PER_WINDOW
@@ -34,37 +32,6 @@ from content.library import Library
 from handlers import Handlers
 from handlers.reply import Citation, Reply, Section
 from scheduler.settings import TipSettings
-
-
-@pytest.fixture
-async def fake_discord() -> AsyncIterator[FakeDiscord]:
-    server = await FakeDiscord().start()
-    yield server
-    await server.close()
-
-
-def discord_settings(fake: FakeDiscord, tmp_path: Path) -> Settings:
-    discord = DiscordSettings(
-        SecretStr("discord-test-token"),
-        guild_id=int(GUILD_ID),
-        moderator_role_ids=frozenset({int(MOD_ROLE_ID)}),
-        api_url=fake.api_url,
-        gateway_url=fake.gateway_url,
-    )
-    return Settings(discord=discord, database_url=f"sqlite:///{tmp_path / 'bot.db'}")
-
-
-async def start(fake: FakeDiscord, tmp_path: Path, library: Library) -> Runtime:
-    runtime = Runtime(discord_settings(fake, tmp_path), Handlers(library), RunOptions(tips=False))
-    await runtime.start()
-    return runtime
-
-
-@pytest.fixture
-async def bot(fake_discord: FakeDiscord, tmp_path: Path, library: Library) -> AsyncIterator[Runtime]:
-    runtime = await start(fake_discord, tmp_path, library)
-    yield runtime
-    await runtime.stop()
 
 
 async def ask(fake: FakeDiscord, subcommand: str, **options: Any) -> dict[str, Any]:
@@ -86,7 +53,9 @@ def assert_embed_limits(embed: dict[str, Any]) -> None:
     assert total <= render.MAX_EMBED_TOTAL
 
 
-async def test_role_answer_is_an_ephemeral_embed_that_pings_nobody(fake_discord: FakeDiscord, bot: Runtime) -> None:
+async def test_role_answer_is_an_ephemeral_embed_that_pings_nobody(
+    fake_discord: FakeDiscord, discord_bot: Runtime
+) -> None:
     callback = await ask(fake_discord, "role", name="mle")
     assert callback["type"] == 4
     data = callback["data"]
@@ -113,19 +82,19 @@ async def test_role_answer_is_an_ephemeral_embed_that_pings_nobody(fake_discord:
     ],
 )
 async def test_every_subcommand(
-    fake_discord: FakeDiscord, bot: Runtime, subcommand: str, options: dict, title: str
+    fake_discord: FakeDiscord, discord_bot: Runtime, subcommand: str, options: dict, title: str
 ) -> None:
     callback = await ask(fake_discord, subcommand, **options)
     assert callback["data"]["embeds"][0]["title"] == title
 
 
-async def test_tip_and_public(fake_discord: FakeDiscord, bot: Runtime) -> None:
+async def test_tip_and_public(fake_discord: FakeDiscord, discord_bot: Runtime) -> None:
     callback = await ask(fake_discord, "tip", public=True)
     assert callback["data"]["embeds"][0]["title"].startswith("Tip of the week (")
     assert not callback["data"].get("flags")
 
 
-async def test_mention_injection_never_pings(fake_discord: FakeDiscord, bot: Runtime) -> None:
+async def test_mention_injection_never_pings(fake_discord: FakeDiscord, discord_bot: Runtime) -> None:
     callback = await ask(fake_discord, "search", query="@everyone <@100000000000000010> @here")
     data = callback["data"]
     assert data["allowed_mentions"] == {"parse": []}
@@ -133,7 +102,9 @@ async def test_mention_injection_never_pings(fake_discord: FakeDiscord, bot: Run
     assert "@everyone" not in title and "@here" not in title  # escaped with a zero-width space as well
 
 
-async def test_autocomplete_offers_exact_then_prefix_then_fuzzy(fake_discord: FakeDiscord, bot: Runtime) -> None:
+async def test_autocomplete_offers_exact_then_prefix_then_fuzzy(
+    fake_discord: FakeDiscord, discord_bot: Runtime
+) -> None:
     before = len(fake_discord.callbacks)
     await fake_discord.interaction(command_interaction("role", {"name": "ml"}, interaction_type=4, focused="name"))
     callback = (await fake_discord.wait_callbacks(before + 1))[before]
@@ -144,12 +115,12 @@ async def test_autocomplete_offers_exact_then_prefix_then_fuzzy(fake_discord: Fa
     before = len(fake_discord.callbacks)
     await fake_discord.interaction(command_interaction("role", {"name": ""}, interaction_type=4, focused="name"))
     offered = (await fake_discord.wait_callbacks(before + 1))[before]["data"]["choices"]
-    roles = bot.handlers.library.content.roles
+    roles = discord_bot.handlers.library.content.roles
     assert len(offered) == min(len(roles), render.MAX_CHOICES)  # an empty box offers roles, as many as fit
     assert {c["value"] for c in offered} <= set(roles)
 
 
-async def test_admin_commands_check_the_moderator_at_run_time(fake_discord: FakeDiscord, bot: Runtime) -> None:
+async def test_admin_commands_check_the_moderator_at_run_time(fake_discord: FakeDiscord, discord_bot: Runtime) -> None:
     refused = await ask(fake_discord, "content", command="rolecall-admin")
     assert refused["data"]["embeds"][0]["title"] == "Only moderators can use admin commands"
     assert refused["data"]["flags"] == 64
@@ -170,7 +141,7 @@ async def test_admin_commands_check_the_moderator_at_run_time(fake_discord: Fake
 
 
 async def test_commands_sync_once_to_the_guild_and_the_admin_group_is_hidden(
-    fake_discord: FakeDiscord, bot: Runtime
+    fake_discord: FakeDiscord, discord_bot: Runtime
 ) -> None:
     assert [scope for scope, _ in fake_discord.command_puts] == [f"guild:{GUILD_ID}", "global"]
     guild_commands = fake_discord.command_puts[0][1]
@@ -191,7 +162,9 @@ def _walk_options(options: list[dict[str, Any]], path: str) -> list[tuple[str, s
     return found
 
 
-async def test_every_synced_command_and_option_has_a_real_description(fake_discord: FakeDiscord, bot: Runtime) -> None:
+async def test_every_synced_command_and_option_has_a_real_description(
+    fake_discord: FakeDiscord, discord_bot: Runtime
+) -> None:
     # discord.py fills a missing description with "…", which is what Discord then shows under the option.
     described = []
     for command in fake_discord.command_puts[0][1]:
@@ -202,7 +175,7 @@ async def test_every_synced_command_and_option_has_a_real_description(fake_disco
         assert description != "…" and 1 <= len(description) <= 100, where
 
 
-async def test_a_reconnect_does_not_sync_again(fake_discord: FakeDiscord, bot: Runtime) -> None:
+async def test_a_reconnect_does_not_sync_again(fake_discord: FakeDiscord, discord_bot: Runtime) -> None:
     puts = len(fake_discord.command_puts)
     await fake_discord.drop_connection()
     for _ in range(500):
@@ -272,7 +245,7 @@ def test_sections_that_do_not_fit_are_dropped_with_a_note() -> None:
     assert embed.fields[-1].name == "Sources" and embed.fields[-1].value == "[1:00](https://e.org) E, G"
 
 
-async def test_channel_post_survives_one_429(fake_discord: FakeDiscord, bot: Runtime, library: Library) -> None:
+async def test_channel_post_survives_one_429(fake_discord: FakeDiscord, discord_bot: Runtime, library: Library) -> None:
     fake_discord.failures.append(
         (
             429,
@@ -281,7 +254,7 @@ async def test_channel_post_survives_one_429(fake_discord: FakeDiscord, bot: Run
         )
     )
     reply = Handlers(library).handle("sql before deep learning")
-    message_id = await bot.posters["discord"].post(CHANNEL_ID, reply)
+    message_id = await discord_bot.posters["discord"].post(CHANNEL_ID, reply)
     assert fake_discord.message_attempts == 2 and len(fake_discord.messages) == 1
     sent = fake_discord.messages[0]
     assert message_id == sent["response"]["id"]
@@ -378,7 +351,7 @@ def test_mention_text_strips_only_our_mentions() -> None:
 
 
 async def test_a_mention_gets_a_reply_that_references_it_and_pings_nobody(
-    fake_discord: FakeDiscord, bot: Runtime
+    fake_discord: FakeDiscord, discord_bot: Runtime
 ) -> None:
     event = message_event(f"<@{BOT_ID}> mle")
     posted = await say(fake_discord, event)
@@ -390,7 +363,9 @@ async def test_a_mention_gets_a_reply_that_references_it_and_pings_nobody(
     assert_embed_limits(body["embeds"][0])
 
 
-async def test_a_mention_in_a_thread_is_answered_in_that_thread(fake_discord: FakeDiscord, bot: Runtime) -> None:
+async def test_a_mention_in_a_thread_is_answered_in_that_thread(
+    fake_discord: FakeDiscord, discord_bot: Runtime
+) -> None:
     event = message_event(f"<@!{BOT_ID}> isn't this more mle than data scientist?", channel_id=THREAD_ID)
     posted = await say(fake_discord, event)
     assert posted["response"]["channel_id"] == THREAD_ID
@@ -398,7 +373,7 @@ async def test_a_mention_in_a_thread_is_answered_in_that_thread(fake_discord: Fa
     assert posted["request"]["embeds"][0]["title"] == "Machine learning engineer vs Data scientist"
 
 
-async def test_a_dm_gets_a_reply(fake_discord: FakeDiscord, bot: Runtime) -> None:
+async def test_a_dm_gets_a_reply(fake_discord: FakeDiscord, discord_bot: Runtime) -> None:
     event = message_event("data scientist", dm=True)
     assert "guild_id" not in event
     posted = await say(fake_discord, event)
@@ -409,7 +384,7 @@ async def test_a_dm_gets_a_reply(fake_discord: FakeDiscord, bot: Runtime) -> Non
 
 
 async def test_bots_our_own_messages_and_unaddressed_messages_get_no_reply(
-    fake_discord: FakeDiscord, bot: Runtime
+    fake_discord: FakeDiscord, discord_bot: Runtime
 ) -> None:
     ignored = [
         message_event(f"<@{BOT_ID}> mle", author_id="100000000000000030", bot=True),  # another bot
@@ -425,7 +400,7 @@ async def test_bots_our_own_messages_and_unaddressed_messages_get_no_reply(
     assert [str(m["request"]["message_reference"]["message_id"]) for m in posted] == [sentinel["id"]]
 
 
-async def test_everyone_in_a_mention_never_pings(fake_discord: FakeDiscord, bot: Runtime) -> None:
+async def test_everyone_in_a_mention_never_pings(fake_discord: FakeDiscord, discord_bot: Runtime) -> None:
     event = message_event(f"<@{BOT_ID}> @everyone <@100000000000000011> @here", mention_everyone=True)
     body = (await say(fake_discord, event))["request"]
     assert body["allowed_mentions"] == {"parse": []}  # no users, roles, everyone, nor the replied-to author
@@ -433,15 +408,15 @@ async def test_everyone_in_a_mention_never_pings(fake_discord: FakeDiscord, bot:
     assert "@everyone" not in title and "@here" not in title
 
 
-async def test_admin_by_mention_or_dm_is_refused_in_public(fake_discord: FakeDiscord, bot: Runtime) -> None:
+async def test_admin_by_mention_or_dm_is_refused_in_public(fake_discord: FakeDiscord, discord_bot: Runtime) -> None:
     for event in (message_event(f"<@{BOT_ID}> admin content"), message_event("admin status", dm=True)):
         (embed,) = (await say(fake_discord, event))["request"]["embeds"]
         assert embed["title"] == "Admin commands are not answered here"
         assert "/rolecall-admin" in embed["description"] + json.dumps(embed.get("fields", []))
 
 
-async def test_the_per_user_rate_limit_holds(fake_discord: FakeDiscord, bot: Runtime) -> None:
-    client = bot.discord
+async def test_the_per_user_rate_limit_holds(fake_discord: FakeDiscord, discord_bot: Runtime) -> None:
+    client = discord_bot.discord
     now = [1000.0]
     client.limits.clock = lambda: now[0]
     for _ in range(USER_ANSWERS_PER_WINDOW + 3):
@@ -462,7 +437,7 @@ async def test_the_per_user_rate_limit_holds(fake_discord: FakeDiscord, bot: Run
     assert notice["request"]["embeds"][0]["title"] == "Too many questions at once"
 
 
-async def test_the_per_channel_rate_limit_holds(fake_discord: FakeDiscord, bot: Runtime) -> None:
+async def test_the_per_channel_rate_limit_holds(fake_discord: FakeDiscord, discord_bot: Runtime) -> None:
     users = [f"1000000000000001{n:02d}" for n in range(CHANNEL_ANSWERS_PER_WINDOW)]
     for user in users:  # each member well under their own limit, the channel at its limit
         await fake_discord.message_create(message_event(f"<@{BOT_ID}> mle", author_id=user))
@@ -478,7 +453,9 @@ async def test_the_per_channel_rate_limit_holds(fake_discord: FakeDiscord, bot: 
     assert len(titles) == CHANNEL_ANSWERS_PER_WINDOW + 1
 
 
-async def test_the_client_does_not_request_the_message_content_intent(fake_discord: FakeDiscord, bot: Runtime) -> None:
+async def test_the_client_does_not_request_the_message_content_intent(
+    fake_discord: FakeDiscord, discord_bot: Runtime
+) -> None:
     intents = fake_discord.identify_payloads[-1]["intents"]
     assert not intents & (1 << 15)  # MESSAGE_CONTENT (privileged)
     assert intents & (1 << 0) and intents & (1 << 9) and intents & (1 << 12)  # GUILDS, GUILD_MESSAGES, DM_MESSAGES

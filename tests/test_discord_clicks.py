@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import start
 from fakes.discord_api import (
     BOT_ID,
     CHANNEL_ID,
@@ -22,7 +22,7 @@ from fakes.discord_api import (
     component_interaction,
     message_event,
 )
-from test_discord import ask, say, start
+from test_discord import ask, say
 from test_render_every_answer import every_answer
 
 from bot.discord import render
@@ -36,20 +36,6 @@ from handlers.reply import Action, Menu, Reply, Section
 EPHEMERAL = 64
 UNAVAILABLE = "That answer is no longer available"
 THANKS = "Thanks for the feedback"
-
-
-@pytest.fixture
-async def fake_discord() -> AsyncIterator[FakeDiscord]:
-    server = await FakeDiscord().start()
-    yield server
-    await server.close()
-
-
-@pytest.fixture
-async def bot(fake_discord: FakeDiscord, tmp_path: Path, library: Library) -> AsyncIterator[Runtime]:
-    runtime = await start(fake_discord, tmp_path, library)
-    yield runtime
-    await runtime.stop()
 
 
 async def answered(fake: FakeDiscord, subcommand: str, **options: Any) -> dict[str, Any]:
@@ -98,7 +84,9 @@ def fabricated(*custom_ids: str, flags: int = 0, select_value: str | None = None
     )
 
 
-async def test_a_slash_answer_carries_next_step_and_feedback_buttons(fake_discord: FakeDiscord, bot: Runtime) -> None:
+async def test_a_slash_answer_carries_next_step_and_feedback_buttons(
+    fake_discord: FakeDiscord, discord_bot: Runtime
+) -> None:
     callback = await ask(fake_discord, "role", name="mle")
     components = callback["data"]["components"]
     assert components and all(row["type"] == 1 for row in components)
@@ -114,7 +102,9 @@ async def test_a_slash_answer_carries_next_step_and_feedback_buttons(fake_discor
     assert callback["data"]["allowed_mentions"] == {"parse": []}
 
 
-async def test_clicking_a_boundary_on_a_private_answer_replaces_it(fake_discord: FakeDiscord, bot: Runtime) -> None:
+async def test_clicking_a_boundary_on_a_private_answer_replaces_it(
+    fake_discord: FakeDiscord, discord_bot: Runtime
+) -> None:
     message = await answered(fake_discord, "role", name="mle")
     assert message["flags"] == EPHEMERAL
     callback, updated = await click(fake_discord, message, buttons(message["components"])["vs Data scientist"])
@@ -131,7 +121,7 @@ async def test_clicking_a_boundary_on_a_private_answer_replaces_it(fake_discord:
     assert back["type"] == 7 and title(back) == "Data scientist"
 
 
-async def test_choosing_a_moment_in_an_episode_menu(fake_discord: FakeDiscord, bot: Runtime) -> None:
+async def test_choosing_a_moment_in_an_episode_menu(fake_discord: FakeDiscord, discord_bot: Runtime) -> None:
     message = await answered(fake_discord, "episode", name="ml-production")
     selects = [item for row in message["components"] for item in row["components"] if item["type"] == 3]
     (menu,) = selects
@@ -139,12 +129,14 @@ async def test_choosing_a_moment_in_an_episode_menu(fake_discord: FakeDiscord, b
     option = next(o for o in menu["options"] if o["value"] == "rc:moment:ml-production@44:23")
     callback, _ = await click(fake_discord, message, MENU_ID, values=[option["value"]])
     assert callback["type"] == 7
-    moment = bot.handlers.library.content.moments["ml-production@44:23"]
+    moment = discord_bot.handlers.library.content.moments["ml-production@44:23"]
     assert title(callback) == moment.topic
     assert buttons(callback["data"]["components"])[f"Episode: {moment.episode.title}"] == "rc:episode:ml-production"
 
 
-async def test_a_click_on_a_shared_message_answers_the_clicker_alone(fake_discord: FakeDiscord, bot: Runtime) -> None:
+async def test_a_click_on_a_shared_message_answers_the_clicker_alone(
+    fake_discord: FakeDiscord, discord_bot: Runtime
+) -> None:
     public = await answered(fake_discord, "role", name="mle", public=True)
     assert not public["flags"] & EPHEMERAL
     mention = (await say(fake_discord, message_event(f"<@{BOT_ID}> data scientist")))["response"]
@@ -188,7 +180,7 @@ async def test_buttons_keep_working_after_a_restart(
 
 @pytest.mark.parametrize("flags", [0, EPHEMERAL])
 async def test_stale_or_tampered_ids_are_no_longer_available(
-    fake_discord: FakeDiscord, bot: Runtime, flags: int, caplog: pytest.LogCaptureFixture
+    fake_discord: FakeDiscord, discord_bot: Runtime, flags: int, caplog: pytest.LogCaptureFixture
 ) -> None:
     tampered = [
         "rc:role:deleted-role",  # content removed since the button was sent
@@ -211,9 +203,9 @@ async def test_stale_or_tampered_ids_are_no_longer_available(
     assert title(await ask(fake_discord, "role", name="ds")) == "Data scientist"  # and the bot keeps answering
 
 
-async def test_votes_thank_the_member_and_tell_the_voters(fake_discord: FakeDiscord, bot: Runtime) -> None:
+async def test_votes_thank_the_member_and_tell_the_voters(fake_discord: FakeDiscord, discord_bot: Runtime) -> None:
     votes: list[tuple[Asker, str, str]] = []
-    bot.handlers.voters.append(lambda asker, answer_id, vote: votes.append((asker, answer_id, vote)))
+    discord_bot.handlers.voters.append(lambda asker, answer_id, vote: votes.append((asker, answer_id, vote)))
     message = await answered(fake_discord, "boundary", a="mle", b="data-scientist")
     found = buttons(message["components"])
     for emoji, shown in (("👍", THANKS), ("👎", "Already counted")):
@@ -225,9 +217,9 @@ async def test_votes_thank_the_member_and_tell_the_voters(fake_discord: FakeDisc
     ]
 
 
-async def test_did_you_mean_offers_are_buttons(fake_discord: FakeDiscord, bot: Runtime) -> None:
+async def test_did_you_mean_offers_are_buttons(fake_discord: FakeDiscord, discord_bot: Runtime) -> None:
     callback = await ask(fake_discord, "search", query="mle vs cdo")
-    reply = bot.handlers.handle("mle vs cdo")
+    reply = discord_bot.handlers.handle("mle vs cdo")
     assert reply.kind == "no_match" and reply.suggestions
     found = buttons(callback["data"]["components"])
     assert list(found.values()) == [s.target for s in reply.suggestions]
@@ -328,10 +320,10 @@ def test_unanswerable_ids_never_become_buttons() -> None:
     assert reply_view(Reply("list", "Roles")) is None
 
 
-async def test_a_click_in_a_dm_answers_the_clicker(fake_discord: FakeDiscord, bot: Runtime) -> None:
+async def test_a_click_in_a_dm_answers_the_clicker(fake_discord: FakeDiscord, discord_bot: Runtime) -> None:
     """In a DM Discord sends the clicker as ``user`` (no ``member``, no guild); votes still count once per member."""
     votes: list[str] = []
-    bot.handlers.voters.append(lambda _asker, _answer, vote: votes.append(vote))
+    discord_bot.handlers.voters.append(lambda _asker, _answer, vote: votes.append(vote))
     reply = (await say(fake_discord, message_event("data scientist", dm=True)))["response"]
     found = buttons(reply["components"])
 
