@@ -19,6 +19,8 @@ MAX_QUERY_CHARS = 300
 _MENTIONS = re.compile(r"<[@#!][^>]*>|(?<!\w)@(?:everyone|here|channel)\b", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[-_/\\|]+")
 _NOT_WORD = re.compile(r"[^\w@:.' ]+")
+# Phones type a typographic apostrophe ("we’ve", "Ben Wilson’s"): it is the same apostrophe.
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 _SPACES = re.compile(r"\s+")
 
 # Function words: they carry no topic in any question ("where does batch scoring sit?").
@@ -64,7 +66,7 @@ def strip_mentions(text: str) -> str:
 def normalize(text: str) -> str:
     """Fold case, width and punctuation so that 'ML-Engineer', 'ml engineer' and 'ＭＬ engineer' compare equal."""
     text = unicodedata.normalize("NFKC", strip_control(text[: MAX_QUERY_CHARS * 2]))
-    text = _SEPARATORS.sub(" ", text.casefold())
+    text = _SEPARATORS.sub(" ", text.casefold().translate(_APOSTROPHES))
     text = _NOT_WORD.sub(" ", text)
     # Keep '@' and ':' inside moment keys (ml-production@44:23) but not as trailing punctuation.
     words = [w.strip(".:'") for w in _SPACES.split(text)]
@@ -130,9 +132,34 @@ def stem(word: str) -> str:
     return _STEMMER.stemWord(word) if len(word) > 2 else word
 
 
+# English contractions, spelled out so that "we've", "they're" and "isn't" meet their words; a trailing "'s" (a
+# possessive, or "is"/"has") is dropped: "ben wilson's take" names the guest, "what's" is "what".
+_CLITICS = (("n't", "not"), ("'re", "are"), ("'ve", "have"), ("'ll", "will"), ("'d", "would"), ("'m", "am"))
+_NOT_BASE = {"ca": "can", "wo": "will", "sha": "shall", "ai": "is"}  # "can't", "won't", "shan't", "ain't"
+
+
+def expand_contractions(words: list[str]) -> list[str]:
+    """``words`` with contractions spelled out ("we've" -> "we have", "can't" -> "can not", "team's" -> "team")."""
+    if not any("'" in word for word in words):
+        return words
+    out: list[str] = []
+    for word in words:
+        if "'" not in word:
+            out.append(word)
+            continue
+        for clitic, full in _CLITICS:
+            base = word.removesuffix(clitic)
+            if base != word and base:
+                out += [_NOT_BASE.get(base, base) if clitic == "n't" else base, full]
+                break
+        else:
+            out.append(word.removesuffix("'s") or word)
+    return out
+
+
 def words(text: str) -> list[str]:
-    """The normalised words of a text, with '@' split off (moment keys are not words)."""
-    return normalize(text).replace("@", " ").split()
+    """The normalised words of a text, contractions spelled out and '@' split off (moment keys are not words)."""
+    return expand_contractions(normalize(text).replace("@", " ").split())
 
 
 def terms(text: str) -> list[str]:

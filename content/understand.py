@@ -17,7 +17,7 @@ from rapidfuzz.distance import Levenshtein
 
 from content.lexicon import Lexicon
 from content.ranking import TextIndex
-from content.text import ROLE_FRAME_WORDS, STOPWORDS, stem
+from content.text import ROLE_FRAME_WORDS, STOPWORDS, expand_contractions, stem
 from content.timecode import Timestamp
 
 Intent = Literal["compare", "transition", "who_owns", "guest", "define", "episode", "topic"]
@@ -203,7 +203,8 @@ class Reader:
     def read(self, normalized: str) -> Analysis:
         """Analyse one normalised question."""
         # "@RoleCall what does ..." and Slack's "<@U123>": a mention of someone is never part of the question.
-        words = [w for w in self.lexicon.rewrite(normalized.split()) if not w.startswith("@")][:MAX_WORDS]
+        words = self.lexicon.rewrite(expand_contractions(normalized.split()))
+        words = [w for w in words if not w.startswith("@")][:MAX_WORDS]
         analysis = Analysis(normalized, words)
         taken = self._entities(words, analysis)
         if analysis.guests and analysis.roles:
@@ -240,8 +241,7 @@ class Reader:
         for size in range(min(MAX_SPAN, len(words) - i), 0, -1):
             part = words[i : i + size]
             span = " ".join(part)
-            # "ben wilson's take": a possessive still names the guest.
-            guest = self._guests.get(span) or (self._guests.get(span[:-2]) if span.endswith("'s") else None)
+            guest = self._guests.get(span)
             if guest is not None:
                 return Entity("guest", guest[0], span, i, 100.0, guest[1]), size
             role = self._roles_exact.get(span)
