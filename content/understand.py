@@ -26,6 +26,7 @@ SHORT_NAME = 3  # names this short (mle, ds, de) only match exactly: one typo tu
 NAME_SPAN_CUTOFF = 88  # a misspelt role name inside a question ("data enginer")
 MIN_CORRECTED = 6  # topic words shorter than this are never corrected as typos
 MAX_SPAN = 4  # the longest name, in words, looked for inside a question
+GUEST_SPAN_MIN = 8  # characters of a span that may be a misspelt guest's full name
 MAX_WORDS = 40  # words of a question that are read: bounds the work for pasted walls of text
 
 _TIMESTAMP = re.compile(r"^(?:\d{1,2}:)?\d{1,2}:\d{2}$")
@@ -197,6 +198,8 @@ class Reader:
             else:  # two guests share a first name or a surname: the question names both of them
                 self._guests[key] = (f"{known[0]} / {guest}", tuple(dict.fromkeys(known[1] + episodes)))
         self._corrections: dict[str, tuple[str, float] | None] = {}
+        # Guests' names of two or more words (full names, "carnegie mellon"), for misspelt names inside a question.
+        self._fuzzy_guests = [key for key in self._guests if " " in key and len(key) >= GUEST_SPAN_MIN]
 
     # -- the steps -----------------------------------------------------------------------------------------
 
@@ -249,6 +252,9 @@ class Reader:
                 role = self._by_stem(part)
             if role is not None:
                 return Entity("role", role, span, i, 100.0), size
+            guest_entity = self._misspelt_guest(part, span, i) if size >= 2 else None
+            if guest_entity is not None:
+                return guest_entity, size
             if len(span) < 6 or part[0] in STOPWORDS or part[-1] in STOPWORDS or not self._near_role_words(part):
                 continue
             group = min(size, 2)
@@ -257,6 +263,19 @@ class Reader:
             if found is not None:
                 return Entity("role", self._fuzzy_role_ids[group][found[2]], span, i, float(found[1])), size
         return None
+
+    def _misspelt_guest(self, part: list[str], span: str, start: int) -> Entity | None:
+        """A guest's full name with a typo or two ("simon stiebelhner"), same first letter. Only spans with a word
+        the content does not know are tried: a name spelt wrong is such a word, and most spans have none."""
+        if len(span) < GUEST_SPAN_MIN or part[0] in STOPWORDS or part[-1] in STOPWORDS:
+            return None
+        if all(stem(w) in self.index.postings for w in part):
+            return None
+        found = process.extractOne(span, self._fuzzy_guests, scorer=fuzz.ratio, score_cutoff=NAME_SPAN_CUTOFF)
+        if found is None or found[0][0] != span[0]:
+            return None
+        guest, episodes = self._guests[found[0]]
+        return Entity("guest", guest, span, start, float(found[1]), episodes)
 
     def _by_stem(self, part: list[str]) -> str | None:
         """A role named in another inflection ("data engineers", "analyst's"); not a related word ("translate")."""

@@ -200,6 +200,10 @@ def test_a_guest_by_name_surname_or_employer(small: Library) -> None:
     expected = ("moment", "production@44:23")
     assert answer(small, "what does Ben Wilson say about deep learning") == expected
     assert answer(small, "wilson on deep learning") == expected
+    # Both names misspelt: still the guest (not two topic words that happen to be corrected into her name).
+    misspelt = small.resolver.resolve("what did roksolanna diachukk say about feature engineering", explain_it=True)
+    assert misspelt.hit is not None and (misspelt.hit.kind, misspelt.hit.id) == ("moment", "stack@13:56")
+    assert any(line.startswith("guest:      'roksolanna diachukk' -> Roksolana Diachuk") for line in misspelt.trace)
     # A possessive names the guest whole; "wilson's" is not left behind as a topic word.
     resolution = small.resolver.resolve("ben wilson's take on deep learning", explain_it=True)
     assert resolution.hit is not None and (resolution.hit.kind, resolution.hit.id) == expected
