@@ -542,7 +542,12 @@ class Resolver:
         scores = self._owners.score(terms)
         if not scores:
             return None
-        weights = _weights(self._owners, analysis)
+        # A topic word no owner's work mentions still counts against every owner, at its weight in the content
+        # ("who's the best pizza place near the office": no role's work covers the pizza).
+        weights = {
+            t.term: (self._owners.idf.get(t.term) or self._index.idf.get(t.term, 0.0)) * t.similarity
+            for t in analysis.terms
+        }
         total = sum(weights.values()) + self._foreign_weight * analysis.foreign_weight
         if len(analysis.roles) == 1:
             # "who decides the roadmap for an internal ML platform": the role named is the context, not the answer;

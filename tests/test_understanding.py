@@ -309,6 +309,12 @@ def test_typos_in_names_and_topics(small: Library) -> None:
     assert answer(small, "featur engineering") is not None
 
 
+def test_a_who_question_about_something_no_role_does_gets_no_match(library: Library) -> None:
+    # "pizza" is in the content (a moment mentions it) but in no role's work: it used to weigh nothing in the owners'
+    # coverage, so "place" and "office" (stemmed like "officer") made the chief data officer own the pizza.
+    assert library.resolver.resolve("who's the best pizza place near the office").hit is None
+
+
 @pytest.mark.parametrize(
     "question",
     [
