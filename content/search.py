@@ -49,6 +49,7 @@ CONTEXT_OWNER = 1.3  # a "who owns" candidate about the role the question names 
 FILLER_SIMILARITY = 0.4  # an everyday word the entry shares with the question adds this share of a topic word
 COVERAGE_FLOOR = 4.0  # ranking multiplies the score by (this + coverage)
 MAX_SUGGESTIONS = 3
+_COMPARISON_TITLE = re.compile(r"\b(?:vs|versus)\b")
 MAX_COMPLETIONS = 25  # Discord's limit on autocomplete choices
 
 # Per intent, how much each kind of entry is preferred when scores are close.
@@ -490,6 +491,8 @@ class Resolver:
         for doc in ranked[:3]:
             # An episode about the move names both ends of it in its title ("From Marketing to Analytics ...").
             episode = self._content.episodes[self._docs[doc].id]
+            if _COMPARISON_TITLE.search(normalize(episode.title)):
+                continue  # "Big Data Engineer vs Data Scientist" compares the two ends; it is not about the move
             title = set(self._index.analyze(episode.title))
             if others & title:
                 hit = Hit("episode", episode.id, 100.0, episode.title)

@@ -273,6 +273,12 @@ def test_a_career_move_answers_the_role_wanted(small: Library) -> None:
     assert answer(small, "I'm an ML engineer, could I move into data engineering?") == ("role", "data-engineer")
 
 
+def test_a_comparison_episode_is_not_an_episode_about_the_move(small: Library) -> None:
+    # "Big Data Engineer vs Data Scientist" names both ends of the move, but it compares them.
+    question = "I'm a data scientist, how would I switch over to data engineering?"
+    assert answer(small, question) == ("role", "data-engineer")
+
+
 @pytest.mark.parametrize(
     "question",
     [
