@@ -64,7 +64,8 @@ _BECOME = re.compile(r"\b(?:become|becoming|get into|getting into|break into|swi
 # science"): the move is said outright, whatever else the question tells about the member.
 _BECOME_BEFORE = re.compile(
     r"\b(?:become|becoming|get into|getting into|break into|breaking into|move into|moving into|switch into"
-    r"|switching into|transition into|transitioning into|pivot into|pivoting into|get hired as|hired as)"
+    r"|switching into|transition into|transitioning into|pivot into|pivoting into|get hired as"
+    r"|(?<!was )(?<!were )(?<!been )(?<!got )hired as)"  # "I was hired as a DS but ..." is the job they have
     + _ARTICLE
     + "$"
 )

@@ -294,6 +294,11 @@ def test_a_move_told_with_words_of_the_members_life_is_still_a_move(small: Libra
     assert answer(small, question) == ("role", "data-engineer")
 
 
+def test_the_job_a_member_was_hired_for_is_not_a_move(small: Library) -> None:
+    question = "I was hired as a data engineer but my days go on spreadsheets"
+    assert "intent:     transition" not in small.resolver.resolve(question, explain_it=True).trace
+
+
 def test_a_role_of_another_trade_is_not_a_move_into_ours(small: Library) -> None:
     assert small.resolver.resolve("how to become a data engineer of a coffee franchise").hit is None
 
