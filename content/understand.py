@@ -199,8 +199,12 @@ class Reader:
             else:  # two guests share a first name or a surname: the question names both of them
                 self._guests[key] = (f"{known[0]} / {guest}", tuple(dict.fromkeys(known[1] + episodes)))
         self._corrections: dict[str, tuple[str, float] | None] = {}
-        # Guests' names of two or more words (full names, "carnegie mellon"), for misspelt names inside a question.
-        self._fuzzy_guests = [key for key in self._guests if " " in key and len(key) >= GUEST_SPAN_MIN]
+        # Guests' names of two or more words (full names, "carnegie mellon"), for misspelt names inside a question,
+        # by first letter: a misspelt name keeps it, and each span is then compared with a few names, not all.
+        self._fuzzy_guests: dict[str, list[str]] = {}
+        for key in self._guests:
+            if " " in key and len(key) >= GUEST_SPAN_MIN:
+                self._fuzzy_guests.setdefault(key[0], []).append(key)
 
     # -- the steps -----------------------------------------------------------------------------------------
 
@@ -270,10 +274,11 @@ class Reader:
         the content does not know are tried: a name spelt wrong is such a word, and most spans have none."""
         if len(span) < GUEST_SPAN_MIN or part[0] in STOPWORDS or part[-1] in STOPWORDS:
             return None
-        if all(stem(w) in self.index.postings for w in part):
+        names = self._fuzzy_guests.get(span[0])
+        if not names or all(stem(w) in self.index.postings for w in part):
             return None
-        found = process.extractOne(span, self._fuzzy_guests, scorer=fuzz.ratio, score_cutoff=NAME_SPAN_CUTOFF)
-        if found is None or found[0][0] != span[0]:
+        found = process.extractOne(span, names, scorer=fuzz.ratio, score_cutoff=NAME_SPAN_CUTOFF)
+        if found is None:
             return None
         guest, episodes = self._guests[found[0]]
         return Entity("guest", guest, span, start, float(found[1]), episodes)
