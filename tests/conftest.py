@@ -137,6 +137,7 @@ def grow_content(content_dir: Path) -> str:
 
 @pytest.fixture
 async def fake_discord() -> AsyncIterator[FakeDiscord]:
+    """A fake Discord REST API and gateway on 127.0.0.1."""
     server = await FakeDiscord().start()
     yield server
     await server.close()
@@ -163,6 +164,7 @@ async def start(fake: FakeDiscord, tmp_path: Path, library: Library) -> Runtime:
 
 @pytest.fixture
 async def discord_bot(fake_discord: FakeDiscord, tmp_path: Path, library: Library) -> AsyncIterator[Runtime]:
+    """A running Discord-only bot on the shipped content, connected to ``fake_discord``."""
     runtime = await start(fake_discord, tmp_path, library)
     yield runtime
     await runtime.stop()
