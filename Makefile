@@ -46,6 +46,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/rolecall content check
 	$(BIN)/rolecall eval tests/golden_queries.yaml
 	$(BIN)/rolecall eval --min $(CONVERSATIONAL_MIN) tests/conversational_queries.yaml
@@ -54,6 +55,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 check: $(STAMP)
 	$(BIN)/rolecall content check

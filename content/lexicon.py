@@ -86,7 +86,7 @@ def build_lexicon(spec: LexiconFile, names: Mapping[str, str]) -> tuple[Lexicon,
     problems: list[tuple[tuple, str]] = []
     replacements: dict[tuple[str, ...], tuple[str, ...]] = {}
     for key, value in spec.replace.items():
-        path = ("replace", key)
+        path: tuple[str, str | int] = ("replace", key)
         source, target = normalize(key), normalize(value)
         if not source or not target:
             problems.append((path, f"'{key}: {value}' needs letters or digits on both sides"))
@@ -101,14 +101,14 @@ def build_lexicon(spec: LexiconFile, names: Mapping[str, str]) -> tuple[Lexicon,
             problems.append((path, f"'{key}' is replaced by itself"))
             continue
         replacements[tuple(source.split())] = tuple(target.split())
-    for words, target in replacements.items():
-        chained = [" ".join(k) for k in replacements if _contains(target, k)]
+    for words, replacement in replacements.items():
+        chained = [" ".join(k) for k in replacements if _contains(replacement, k)]
         if chained:
             key = " ".join(words)
             problems.append(
                 (
                     ("replace", key),
-                    f"'{key}' becomes '{' '.join(target)}', which contains '{chained[0]}', "
+                    f"'{key}' becomes '{' '.join(replacement)}', which contains '{chained[0]}', "
                     "itself replaced: write the final words (replacements do not chain, and a cycle never ends)",
                 )
             )

@@ -102,8 +102,8 @@ class TextIndex:
         total = len(self._docs)
         log = math.log
         for term, per_doc in postings.items():
-            for doc, tf in per_doc.items():  # saturate in place: tf / (k1 + tf)
-                per_doc[doc] = tf / (K1 + tf)
+            for doc_number, tf in per_doc.items():  # saturate in place: tf / (k1 + tf)
+                per_doc[doc_number] = tf / (K1 + tf)
             df = len(per_doc)
             self.idf[term] = log(1 + (total - df + 0.5) / (df + 0.5))
         self.postings = postings

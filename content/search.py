@@ -194,8 +194,8 @@ class Resolver:
                 for key in keys:
                     by_key[key][guest.name].add(episode.id)
         for key, guests in by_key.items():
-            for guest, episodes in sorted(guests.items()):
-                yield key, guest, tuple(sorted(episodes))
+            for name, episodes in sorted(guests.items()):
+                yield key, name, tuple(sorted(episodes))
 
     def _reader_blocklist(self, content: Content) -> Iterable[str]:
         """Words that must never be read as a guest's first name or surname: names, frames, filler, stopwords."""
@@ -225,7 +225,7 @@ class Resolver:
                 ],
             )
         for boundary in content.boundaries.values():
-            roles = [content.roles[r].name for r in boundary_roles(boundary) if r in content.roles]
+            roles = tuple(content.roles[r].name for r in boundary_roles(boundary) if r in content.roles)
             owned = [item for items in boundary.owns.values() for item in items]
             self._new_doc(
                 _Target("boundary", boundary.id, self.boundary_label(boundary.id)),
@@ -483,12 +483,12 @@ class Resolver:
         episodes = {self._doc_of[("episode", e)] for e in self._content.episodes}
         scores = self._index.score(((t.term, t.similarity) for t in words), only=episodes)
         about_target = self._naming.get(target.ref, set())
-        ranked = sorted((d for d in scores if d in about_target), key=lambda d: -scores[d])
-        trace.add(*(f"candidate:  episode {self._docs[d].id}  score {scores[d]:.2f}" for d in ranked[:3]))
+        episodes_ranked = sorted((d for d in scores if d in about_target), key=lambda d: -scores[d])
+        trace.add(*(f"candidate:  episode {self._docs[d].id}  score {scores[d]:.2f}" for d in episodes_ranked[:3]))
         # The words of the move itself ("career switch") say that an episode is about a move, not about which one.
         target_terms = set(self._index.analyze(target.text)) | set(self._index.analyze(MOVE_WORDS))
         others = {t.term for t in words} - target_terms
-        for doc in ranked[:3]:
+        for doc in episodes_ranked[:3]:
             # An episode about the move names both ends of it in its title ("From Marketing to Analytics ...").
             episode = self._content.episodes[self._docs[doc].id]
             if _COMPARISON_TITLE.search(normalize(episode.title)):
@@ -619,8 +619,8 @@ class Resolver:
             if analysis.intent == "who_owns" and hit.kind == "boundary":
                 side = self._owning_side(self._content.boundaries[hit.id], _weights(self._index, analysis))
                 if side is not None:
-                    role = self._content.roles[side]
-                    owner = Hit("role", role.id, hit.score, role.name)
+                    owning = self._content.roles[side]
+                    owner = Hit("role", owning.id, hit.score, owning.name)
                     return trace.done(Resolution(owner), "the side of the best boundary that owns the task")
             return trace.done(Resolution(hit), f"best for intent '{analysis.intent}', covers enough")
         runner_up = self._runner_up(ranked)

@@ -13,7 +13,7 @@ _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Path_ = tuple[str | int, ...]
 
 
-class _ContentLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _ContentLoader(_BaseLoader):
     """SafeLoader without YAML 1.1's base-60 numbers: ``at: 8:49`` must stay the text "8:49", not 529."""
 
 

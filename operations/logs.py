@@ -38,7 +38,7 @@ def setup_logging(level: str, fmt: str) -> None:
     logging.basicConfig(level=level, handlers=[handler], force=True)
     # Neither format shows the caller, thread or process, so records need not collect them (the logging HOWTO's
     # "Optimization" settings): the walk up the stack for the caller was a third of each command line's cost.
-    logging._srcfile = None  # type: ignore[attr-defined]
+    logging._srcfile = None
     logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     if level != "DEBUG":
         logging.getLogger("apscheduler").setLevel(logging.WARNING)  # its INFO lines repeat what rolecall.tips says

@@ -54,8 +54,9 @@ class _State:
                     ).all()
             except SQLAlchemyError:  # the database is down: the other metrics still matter most now
                 return
+            counts = {str(state): int(count) for state, count in rows}
             for state in ("claimed", "sent", "failed", "missed"):
-                gauge.add_metric([state], dict(rows).get(state, 0))
+                gauge.add_metric([state], counts.get(state, 0))
             yield gauge
 
 
@@ -79,7 +80,7 @@ class Metrics:
         self.feedback = Counter(
             "rolecall_feedback", "Members' 👍/👎 on answers", ["platform", "vote"], registry=self.registry
         )
-        self.registry.register(_State(library, store, journal))  # type: ignore[arg-type]
+        self.registry.register(_State(library, store, journal))
         # Labelled children looked up once: labels() validates and locks on every call.
         self._counted: dict[tuple[str, str], Any] = {}
         self._timed: dict[str, Any] = {}

@@ -73,7 +73,7 @@ def _owner_is_dead(owner: str | None) -> bool:
 def describe(exc: BaseException) -> str:
     """A short, single-line error for the ledger and status: the platform's error code when it gives one."""
     response = getattr(exc, "response", None)
-    code = response.get("error") if isinstance(getattr(response, "data", None), dict) else None
+    code = response.get("error") if response is not None and isinstance(getattr(response, "data", None), dict) else None
     if isinstance(code, str):
         return f"{type(exc).__name__}: {code}"
     lines = str(exc).strip().splitlines()
@@ -162,7 +162,7 @@ class TipService:
         period = self.schedule.period(self.clock())
         key = self._known.get(period.label)
         moments = self.handlers.library.content.moments
-        if key in moments:
+        if key is not None and key in moments:
             return tip_reply(self.handlers.library, moments[key], period.label)
         try:
             return self.reply_for(period)

@@ -11,14 +11,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import (
     Column,
+    Connection,
     DateTime,
     Engine,
     Float,
     Integer,
     MetaData,
+    Row,
     String,
     Table,
     and_,
@@ -151,7 +154,7 @@ def engine_for(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]
+        def _pragmas(connection: Any, _record: Any) -> None:
             cursor = connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=30000")
@@ -210,7 +213,7 @@ class Store:
     def _sqlite_path(self) -> Path | None:
         if self.engine.dialect.name != "sqlite" or self.engine.url.database in (None, "", ":memory:"):
             return None
-        return Path(self.engine.url.database)  # type: ignore[arg-type]
+        return Path(self.engine.url.database)
 
     def _file_identity(self) -> tuple[int, int] | None:
         path = self._sqlite_path()
@@ -337,7 +340,7 @@ class Store:
             assert stored is not None
             return stored
 
-    def _next(self, conn, period: str, order: Sequence[str]) -> Choice:  # type: ignore[no-untyped-def]
+    def _next(self, conn: Connection, period: str, order: Sequence[str]) -> Choice:
         available = set(order)
         for (key,) in conn.execute(select(pins_table.c.moment_key).order_by(pins_table.c.id)):
             if key in available:
@@ -525,7 +528,7 @@ class Store:
         return [self._delivery(r) for r in rows]
 
     @staticmethod
-    def _delivery(row) -> Delivery:  # type: ignore[no-untyped-def]
+    def _delivery(row: Row[Any]) -> Delivery:
         return Delivery(
             row.destination,
             row.period,

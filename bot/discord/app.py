@@ -23,6 +23,7 @@ from bot.ratelimit import ConversationLimits
 from handlers import Handlers
 from handlers.asker import Asker
 from handlers.reply import Reply, Section
+from scheduler.store import Store
 
 log = logging.getLogger("rolecall.discord")
 NONE = discord.AllowedMentions.none()
@@ -164,7 +165,9 @@ def command_hash(tree: app_commands.CommandTree) -> str:
 class RoleCallClient(discord.Client):
     """The Discord client. ``state`` (get/put) remembers what was synced; None disables start-up sync."""
 
-    def __init__(self, handlers: Handlers, settings: DiscordSettings, state=None, sync_on_start: bool = True) -> None:  # type: ignore[no-untyped-def]
+    def __init__(
+        self, handlers: Handlers, settings: DiscordSettings, state: Store | None = None, sync_on_start: bool = True
+    ) -> None:
         # guild_ready_timeout: discord.py waits this long after READY for more GUILD_CREATEs (default 2 s). They
         # follow READY at once, and a community bot is in a few servers, so 0.5 s makes restarts 1.5 s faster.
         # guild_messages and dm_messages are not privileged. Discord still sends the content of messages that
@@ -220,7 +223,8 @@ class RoleCallClient(discord.Client):
         """
         if interaction.type is not discord.InteractionType.component:
             return
-        custom_id = (interaction.data or {}).get("custom_id")
+        data: dict[str, object] = dict(interaction.data or {})
+        custom_id = data.get("custom_id")
         if not components.answered_by_items(custom_id):
             await components.answer_click(interaction, custom_id)
 

@@ -29,10 +29,10 @@ MENU_ID = "rc:menu"
 MENU_TEMPLATE = re.escape(MENU_ID)
 
 
-class NextStep(discord.ui.DynamicItem[discord.ui.Button], template=navigation.TEMPLATE):  # type: ignore[type-arg]
+class NextStep(discord.ui.DynamicItem[discord.ui.Button], template=navigation.TEMPLATE):
     """A next-step or 👍/👎 button: its custom_id is the navigation id a click sends."""
 
-    def __init__(self, item: discord.ui.Button) -> None:  # type: ignore[type-arg]
+    def __init__(self, item: discord.ui.Button) -> None:
         super().__init__(item)
 
     @classmethod
@@ -49,10 +49,10 @@ class NextStep(discord.ui.DynamicItem[discord.ui.Button], template=navigation.TE
         await answer_click(interaction, self.custom_id)
 
 
-class MomentMenu(discord.ui.DynamicItem[discord.ui.Select], template=MENU_TEMPLATE):  # type: ignore[type-arg]
+class MomentMenu(discord.ui.DynamicItem[discord.ui.Select], template=MENU_TEMPLATE):
     """An episode's "Jump to a moment" select: each option's value is the moment's navigation id."""
 
-    def __init__(self, item: discord.ui.Select) -> None:  # type: ignore[type-arg]
+    def __init__(self, item: discord.ui.Select) -> None:
         super().__init__(item)
 
     @classmethod

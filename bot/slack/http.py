@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from aiohttp import web
@@ -64,13 +64,15 @@ def _refuse(status: int, error: str) -> web.Response:
     return web.json_response({"error": error}, status=status)
 
 
-def verified_request(text: str, body: dict[str, Any], query: str, headers: dict[str, list[str]]) -> AsyncBoltRequest:
+def verified_request(
+    text: str, body: dict[str, Any], query: str, headers: dict[str, Sequence[str]]
+) -> AsyncBoltRequest:
     """A bolt request for a body this route has already verified and parsed, so bolt does not parse it again.
 
     bolt takes an already parsed body only as a Socket Mode request; it is then an HTTP request with its raw body
     again, exactly as bolt would have built it from ``text`` (lazy listeners copy it from the raw body).
     """
-    request = AsyncBoltRequest(body=body, query=query, headers=headers, mode="socket_mode")  # type: ignore[arg-type]
+    request = AsyncBoltRequest(body=body, query=query, headers=headers, mode="socket_mode")
     request.raw_body, request.mode = text, "http"
     return request
 
