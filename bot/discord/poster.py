@@ -8,6 +8,7 @@ from typing import Any
 import discord
 
 from bot.discord.components import message_parts
+from bot.payload import field
 from handlers.reply import Reply
 from scheduler.service import HistoryUnavailable
 
@@ -69,16 +70,9 @@ class DiscordPoster:
         me = str(self._client.user.id) if self._client.user is not None else None
         marker = tip_marker(week)
         for item in messages:
-            if me is not None and str(_field(item, "author", "id")) != me:
+            if me is not None and str(field(item, "author", "id")) != me:
                 continue
-            footers = [str(_field(embed, "footer", "text") or "") for embed in item.get("embeds") or []]
+            footers = [str(field(embed, "footer", "text") or "") for embed in item.get("embeds") or []]
             if any(text.endswith(marker) for text in footers):
                 return str(item["id"])
         return None
-
-
-def _field(payload: Any, *path: str) -> Any:
-    """``payload[path[0]][path[1]]...`` of a Discord JSON object, or None as soon as a step is missing."""
-    for key in path:
-        payload = payload.get(key) if isinstance(payload, dict) else None
-    return payload

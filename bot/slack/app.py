@@ -19,6 +19,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import SlackSettings
+from bot.payload import field
 from bot.ratelimit import ConversationLimits
 from bot.slack.conversations import ADMIN_REFUSAL, NOTICES, EventDedupe, is_question, question
 from bot.slack.render import MENU_ACTION, SHARE_ACTION, fallback_text, home_view, message
@@ -75,14 +76,6 @@ def clicked_id(body: Any) -> str | None:
     else:
         value = action.get("value", action.get("action_id"))
     return value if isinstance(value, str) else None
-
-
-def _field(body: dict[str, Any], *path: str) -> Any:
-    """``body[path[0]][path[1]]...``, or None as soon as a step is missing or not an object."""
-    node: Any = body
-    for key in path:
-        node = node.get(key) if isinstance(node, dict) else None
-    return node
 
 
 def web_client(settings: SlackSettings) -> AsyncWebClient:
@@ -215,12 +208,12 @@ def build_app(
         missing or odd field gets the short notice, or nothing when there is nowhere to say it, never an exception.
         """
         raw = clicked_id(body)
-        user = _field(body, "user", "id")
-        channel = _field(body, "channel", "id") or _field(body, "container", "channel_id")
-        message_ts, thread_ts = _field(body, "message", "ts"), _field(body, "message", "thread_ts")
+        user = field(body, "user", "id")
+        channel = field(body, "channel", "id") or field(body, "container", "channel_id")
+        message_ts, thread_ts = field(body, "message", "ts"), field(body, "message", "thread_ts")
         # Only the clicker sees an ephemeral answer (Slack sends no 'message' for one): the next goes in its place.
         # Anything that may be public is never replaced: a payload that says neither gets the notice below instead.
-        marked = _field(body, "container", "is_ephemeral")
+        marked = field(body, "container", "is_ephemeral")
         ephemeral = marked is True or (marked is None and body.get("message") is None)
 
         async def say(**kwargs: Any) -> None:
