@@ -60,6 +60,15 @@ def vote_id(answer_id: str, vote: Vote) -> str:
     return f"{PREFIX}{vote}:{answer_id}"
 
 
+def votes(rated: str | None) -> tuple[tuple[Vote, str, str], ...]:
+    """(vote, emoji, id) for the 👍 and 👎 under an answer rated as ``rated``; none when it is not rated, or when an
+    id would be one no click could answer (the platforms then show no feedback buttons at all)."""
+    if rated is None:
+        return ()
+    found = tuple((vote, emoji, vote_id(rated, vote)) for vote, emoji in VOTES.items())
+    return found if all(well_formed(raw) for _, _, raw in found) else ()
+
+
 def _match(raw: str) -> re.Match[str] | None:
     """The id's parts when it has the shape of a RoleCall id: within MAX_ID, and a timestamp on moments only."""
     if len(raw) > MAX_ID:

@@ -139,10 +139,7 @@ def controls(reply: Reply) -> Controls:
     a select on a row of its own with at most 25 options. The feedback row is always kept for a rated answer; next
     steps that do not fit are dropped from the end, so the first (most natural) ones stay.
     """
-    votes: tuple[tuple[str, str], ...] = ()
-    if reply.rated is not None:
-        ids = tuple((emoji, navigation.vote_id(reply.rated, vote)) for vote, emoji in navigation.VOTES.items())
-        votes = ids if all(navigation.well_formed(i) for _, i in ids) else ()
+    votes = tuple((emoji, raw) for _, emoji, raw in navigation.votes(reply.rated))
     menu = None
     if reply.menu is not None:
         options = _labelled(reply.menu.options, MAX_OPTION_LABEL)[:MAX_SELECT_OPTIONS]

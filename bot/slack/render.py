@@ -177,17 +177,9 @@ def control_blocks(reply: Reply) -> list[Block]:
             ],
         }
         blocks.append({"type": "actions", "elements": [select]})
-    if reply.rated is not None:
-        votes = [
-            button(
-                f"{emoji} {VOTE_TEXT[vote]}",
-                navigation.vote_id(reply.rated, vote),
-                navigation.vote_id(reply.rated, vote),
-            )
-            for vote, emoji in navigation.VOTES.items()
-        ]
-        if all(navigation.well_formed(b["action_id"]) for b in votes):  # an id the click could not answer: none
-            blocks.append({"type": "actions", "elements": votes})
+    votes = [button(f"{emoji} {VOTE_TEXT[vote]}", raw, raw) for vote, emoji, raw in navigation.votes(reply.rated)]
+    if votes:
+        blocks.append({"type": "actions", "elements": votes})
     return blocks
 
 
