@@ -13,7 +13,7 @@ from content.library import Library
 from handlers import Handlers
 from handlers.asker import Asker
 from handlers.commands import ALREADY_RATED, THANKS, UNAVAILABLE, VoteBox
-from handlers.navigation import MAX_ID, parse, target, vote_id
+from handlers.navigation import MAX_ID, parse, target, vote_id, votes
 
 
 def clicked(handlers: Handlers, reply_text: str, label_start: str) -> str:
@@ -149,3 +149,12 @@ def test_a_vote_is_remembered_for_a_day_only_and_never_by_name() -> None:
     assert not any(b"U123" in key for key in box._seen)
     now[0] = 86_401
     assert box.first(member, "role:data-scientist")
+
+
+def test_votes_are_both_buttons_or_none() -> None:
+    assert [(v, raw) for v, _, raw in votes("role:data-scientist")] == [
+        ("up", "rc:up:role:data-scientist"),
+        ("down", "rc:down:role:data-scientist"),
+    ]
+    assert votes(None) == ()
+    assert votes("role:" + "x" * MAX_ID) == ()  # an id no click could answer: no feedback buttons at all
