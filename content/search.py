@@ -547,10 +547,7 @@ class Resolver:
             return None
         # A topic word no owner's work mentions still counts against every owner, at its weight in the content
         # ("who's the best pizza place near the office": no role's work covers the pizza).
-        weights = {
-            t.term: (self._owners.idf.get(t.term) or self._index.idf.get(t.term, 0.0)) * t.similarity
-            for t in analysis.terms
-        }
+        weights = _weights(self._owners, analysis, fallback=self._index)
         total = sum(weights.values()) + self._foreign_weight * analysis.foreign_weight
         if len(analysis.roles) == 1:
             # "who decides the roadmap for an internal ML platform": the role named is the context, not the answer;
@@ -709,9 +706,13 @@ class Resolver:
         ]
 
 
-def _weights(index: TextIndex, analysis: Analysis) -> dict[str, float]:
-    """Each topic term's weight in a question: how rare it is in the index, times how sure its spelling is."""
-    return {t.term: index.idf.get(t.term, 0.0) * t.similarity for t in analysis.terms}
+def _weights(index: TextIndex, analysis: Analysis, fallback: TextIndex | None = None) -> dict[str, float]:
+    """Each topic term's weight in a question: how rare it is in the index (or, for a term the index lacks, in
+    ``fallback``), times how sure its spelling is."""
+    return {
+        t.term: (index.idf.get(t.term) or (fallback.idf.get(t.term, 0.0) if fallback else 0.0)) * t.similarity
+        for t in analysis.terms
+    }
 
 
 def _core(q: str) -> str:
