@@ -352,6 +352,7 @@ def _check_names(parsed: dict[str, list[_Parsed]], out: _Collector) -> None:
             names: list[tuple[Path_, str]] = [(("id",), entry.id)]
             if isinstance(entry, Role):
                 names.append((("name",), entry.name))
+                names += [(("disciplines", i), field) for i, field in enumerate(entry.disciplines)]
             if isinstance(entry, Episode):
                 names.append((("title",), entry.title))
             names += [(("aliases", i), alias) for i, alias in enumerate(getattr(entry, "aliases", ()))]

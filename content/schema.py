@@ -99,6 +99,8 @@ class Role(_Strict):
     responsibilities: tuple[Text, ...] = Field(min_length=1)
     skills: tuple[Text, ...] = Field(min_length=1)
     asks: tuple[Text, ...] = ()  # questions members ask that this entry answers, indexed with high weight
+    # The field members name when they mean moving into this role ("move into ML"); a role only after a move verb.
+    disciplines: tuple[Text, ...] = ()
     sources: tuple[Source, ...] = ()
     source: Pages
 

@@ -128,7 +128,13 @@ class Resolver:
         self._related = self._relations(content)
         self._episode_docs = self._moments_by_episode(content)
         self._naming = self._docs_naming_roles(content)
-        self._reader = Reader(content.lexicon, self._index, self._role_names(content), self._guest_names(content))
+        self._reader = Reader(
+            content.lexicon,
+            self._index,
+            self._role_names(content),
+            self._guest_names(content),
+            disciplines=[(normalize(d), role.id) for role in content.roles.values() for d in role.disciplines],
+        )
         rarest = self._index.max_idf
         self._foreign_weight = FOREIGN_SHARE * rarest
         self._entity_weight = ENTITY_SHARE * rarest
@@ -486,7 +492,11 @@ class Resolver:
         episodes_ranked = sorted((d for d in scores if d in about_target), key=lambda d: -scores[d])
         trace.add(*(f"candidate:  episode {self._docs[d].id}  score {scores[d]:.2f}" for d in episodes_ranked[:3]))
         # The words of the move itself ("career switch") say that an episode is about a move, not about which one.
-        target_terms = set(self._index.analyze(target.text)) | set(self._index.analyze(MOVE_WORDS))
+        # Nor do the words of the target role's own name ("data" in data team lead, named as "team lead").
+        role = self._content.roles[target.ref]
+        move_terms = set(self._index.analyze(MOVE_WORDS))
+        target_names = set(self._index.analyze(target.text)) | set(self._index.analyze(role.name))
+        target_terms = target_names | move_terms
         others = {t.term for t in words} - target_terms
         for doc in episodes_ranked[:3]:
             # An episode about the move names both ends of it in its title ("From Marketing to Analytics ...").
@@ -494,14 +504,15 @@ class Resolver:
             if _COMPARISON_TITLE.search(normalize(episode.title)):
                 continue  # "Big Data Engineer vs Data Scientist" compares the two ends; it is not about the move
             title = set(self._index.analyze(episode.title))
-            if others & title:
+            if others & title and target_names & title:
                 hit = Hit("episode", episode.id, 100.0, episode.title)
                 return trace.done(Resolution(hit), "an episode about this move")
         about_roles = set().union(*(self._about_role(entity.ref) for entity in analysis.roles))
         ranked = self._rank(analysis, "topic", entity_docs=about_roles)
-        if ranked and self._docs[ranked[0][0]].kind == "moment" and ranked[0][1] >= STRONG_COVER:
+        # ...when the question has a topic besides the move itself ("move" alone is covered by any move's moment).
+        topic = {t.term for t in analysis.terms} - move_terms
+        if topic and ranked and self._docs[ranked[0][0]].kind == "moment" and ranked[0][1] >= STRONG_COVER:
             return trace.done(Resolution(self._hit(*ranked[0])), "a moment that covers the whole question")
-        role = self._content.roles[target.ref]
         return trace.done(Resolution(Hit("role", role.id, target.score, role.name)), "a move into this role")
 
     def _guest(self, analysis: Analysis, trace: _Trace) -> Resolution:

@@ -63,8 +63,8 @@ _BECOME = re.compile(r"\b(?:become|becoming|get into|getting into|break into|swi
 # The same verbs standing right before the role's name ("can I still break into AI engineering", "move into data
 # science"): the move is said outright, whatever else the question tells about the member.
 _BECOME_BEFORE = re.compile(
-    r"\b(?:become|becoming|get into|getting into|break into|breaking into|move into|moving into|switch into"
-    r"|switching into|transition into|transitioning into|pivot into|pivoting into|get hired as"
+    r"\b(?:become|becoming|get into|getting into|break into|breaking into|go into|going into"
+    r"|(?:move|moving|switch|switching|transition|transitioning|pivot|pivoting)(?: over)? into|get hired as"
     r"|(?<!was )(?<!were )(?<!been )(?<!got )hired as)"  # "I was hired as a DS but ..." is the job they have
     + _ARTICLE
     + "$"
@@ -72,6 +72,11 @@ _BECOME_BEFORE = re.compile(
 _QUALIFIER = re.compile(r"^(?:of|at|for|in) ")
 # "what does a data architect actually do all day, is it just ...": asked outright, before the role and after it.
 _DOES_AFTER = re.compile(r"^(?:(?:actually|really|even|exactly|usually|typically) )?(?:do|does)\b")
+# "<role> [work] for|on|of|at [a|the|our] <qualifier>": a role named with its qualifier after it.
+_ROLE_NOUNS = frozenset({"work", "role", "job", "position"})
+_POSTPOSED = frozenset({"for", "on", "of", "at", "in"})
+_QUALIFIED_HEADS = frozenset({"stuff", "things", "team", "teams", "side", "work", "projects", "products", "systems"})
+_DETERMINERS = frozenset({"a", "an", "the", "our", "my", "your", "their", "this", "that", "some"})
 _SOURCE_CUES = ("from", "coming from", "i am a", "i am an", "i work in", "i work as")
 
 # Adjectives and adverbs ("realistic", "sensible", "seriously") seldom name what a question is about; an unknown one
@@ -173,8 +178,11 @@ class Reader:
         index: TextIndex,
         role_names: Iterable[tuple[str, str]],
         guest_names: Iterable[tuple[str, str, tuple[str, ...]]],
+        disciplines: Iterable[tuple[str, str]] = (),
     ) -> None:
         self.lexicon = lexicon
+        # "move into machine learning": the field, read as the role only right after a move verb.
+        self._disciplines = {" ".join(lexicon.rewrite(name.split())): role_id for name, role_id in disciplines}
         self.index = index
         self._roles_exact: dict[str, str] = {}
         self._roles_stem: dict[str, tuple[str, str]] = {}
@@ -228,7 +236,7 @@ class Reader:
         taken: set[int] = set()
         i = 0
         while i < len(words):
-            found = self._name_at(words, i)
+            found = self._name_at(words, i) or self._discipline_at(words, i)
             if found is None:
                 if _TIMESTAMP.match(words[i]):
                     try:
@@ -239,6 +247,8 @@ class Reader:
                 i += 1
                 continue
             entity, size = found
+            if entity.kind == "role":
+                entity, size = self._qualified(words, entity, size)
             analysis.entities.append(entity)
             taken.update(range(i, i + size))
             i += size
@@ -268,6 +278,42 @@ class Reader:
             if found is not None:
                 return Entity("role", self._fuzzy_role_ids[group][found[2]], span, i, float(found[1])), size
         return None
+
+    def _discipline_at(self, words: list[str], i: int) -> tuple[Entity, int] | None:
+        """A field named right after a move verb ("how do I move into machine learning") stands for its role."""
+        for size in (2, 1):
+            span = " ".join(words[i : i + size])
+            role = self._disciplines.get(span) if i + size <= len(words) else None
+            if role is not None and _BECOME_BEFORE.search(" ".join(words[:i])):
+                return Entity("role", role, span, i, 100.0), size
+        return None
+
+    def _qualified(self, words: list[str], entity: Entity, size: int) -> tuple[Entity, int]:
+        """A role whose qualifier follows it: "a product manager for ML stuff" is an ML product manager, "the PM on
+        an ML platform team" an ML platform PM. Only a qualified form that names another role counts."""
+        i = entity.start + size
+        if i < len(words) and words[i] in _ROLE_NOUNS:  # "PM work for an ML platform"
+            i += 1
+        if i >= len(words) or words[i] not in _POSTPOSED:
+            return entity, size
+        i += 1
+        if i < len(words) and words[i] in _DETERMINERS:
+            i += 1
+        for width in (2, 1):
+            qualifier = words[i : i + width]
+            after = words[i + width] if i + width < len(words) else None
+            if (
+                len(qualifier) < width
+                or set(qualifier) & STOPWORDS
+                or not (after is None or after in STOPWORDS or after in _QUALIFIED_HEADS)
+            ):  # "a PM on a data science team" is not a data PM: the qualifier must end where it stops
+                continue
+            role = self._roles_exact.get(" ".join(qualifier + entity.text.split()))
+            if role is not None and role != entity.ref:
+                end = i + width
+                text = " ".join(words[entity.start : end])
+                return Entity("role", role, text, entity.start, entity.score), end - entity.start
+        return entity, size
 
     def _misspelt_guest(self, part: list[str], span: str, start: int) -> Entity | None:
         """A guest's full name with a typo or two ("simon stiebelhner"), same first letter. Only spans with a word

@@ -93,6 +93,13 @@ def test_alias_used_by_two_entries(content_dir: Path) -> None:
     assert "'MLE' is already used by role 'machine-learning-engineer'" in problem.message
 
 
+def test_a_discipline_may_not_be_another_entrys_name(content_dir: Path) -> None:
+    text = ROLE.replace("aliases: [tr]", "aliases: [tr]\ndisciplines: [data science]")
+    problem = only(problems_for(content_dir, "roles/test-role.yaml", text))
+    assert problem.line == 4
+    assert "'data science' is already used by role 'data-scientist'" in problem.message
+
+
 def test_boundary_names_unknown_role(content_dir: Path) -> None:
     path = content_dir / "boundaries" / "mle-vs-data-scientist.yaml"
     text = path.read_text().replace(

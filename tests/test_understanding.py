@@ -294,6 +294,36 @@ def test_a_move_told_with_words_of_the_members_life_is_still_a_move(small: Libra
     assert answer(small, question) == ("role", "data-engineer")
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # the field after a move verb stands for its role (the role's `disciplines`)
+        ("I'm a backend developer, how do I move over into machine learning?", ("role", "machine-learning-engineer")),
+        ("can I move into product from marketing?", ("role", "product-manager")),
+        # "leading the team" is the team lead's job (lexicon)
+        ("Just got promoted from senior DS to leading the team. What actually changes?", ("role", "data-team-lead")),
+        # a role with its qualifier after it: "a PM for our ML platform" is an ML product manager
+        ("I'm a data scientist and want to become the PM for our ML platform", ("role", "ml-product-manager")),
+        (
+            "what does a product manager for ML stuff do that a normal product manager doesn't?",
+            ("boundary", "ml-pm-vs-product-manager"),
+        ),
+        # ...but only a qualifier that ends there: a data science team does not make a data product manager
+        ("product owner or product manager on a data science team?", ("boundary", "product-owner-vs-product-manager")),
+    ],
+)
+def test_a_role_named_by_its_field_or_with_its_qualifier_after_it(
+    library: Library, question: str, expected: tuple[str, str]
+) -> None:
+    """Written after sets A-E of tests/fresh_queries.yaml missed these shapes."""
+    assert answer(library, question) == expected
+
+
+def test_a_field_is_not_a_role_without_a_move(library: Library) -> None:
+    for question in ("what is machine learning", "best laptop for machine learning"):
+        assert "-> machine-learning-engineer" not in library.resolver.resolve(question, explain_it=True).trace
+
+
 def test_the_job_a_member_was_hired_for_is_not_a_move(small: Library) -> None:
     question = "I was hired as a data engineer but my days go on spreadsheets"
     assert "intent:     transition" not in small.resolver.resolve(question, explain_it=True).trace
