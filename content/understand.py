@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from rapidfuzz import fuzz, process
@@ -28,10 +28,20 @@ MIN_CORRECTED = 6  # topic words shorter than this are never corrected as typos
 MAX_SPAN = 4  # the longest name, in words, looked for inside a question
 GUEST_SPAN_MIN = 8  # characters of a span that may be a misspelt guest's full name
 MAX_WORDS = 40  # words of a question that are read: bounds the work for pasted walls of text
+STORY_SHARE = 0.5  # weight of a "who owns" question's words told before it asks ("our DS keeps tuning, who ...")
 
 _TIMESTAMP = re.compile(r"^(?:\d{1,2}:)?\d{1,2}:\d{2}$")
 _OWNER_WORDS = ("who", "whose", "which role", "what role", "which team", "what team", "which job")
 _OWNER_PHRASES = ("responsible for", "in charge of", "whose job", "whose responsibility", "who owns", "who does")
+# ...or asked after the member's story: "our DS wants another sprint, who actually decides whether it ships?"
+_OWNER_ASKED = re.compile(
+    r"\b(?:who(?: (?:actually|really|usually|normally|typically|ultimately|exactly))?"
+    r" (?:decides|decide|gets to|get to|has the final|has the last|makes the call|signs off|approves|calls the shots)"
+    r"|whose (?:call|decision))\b"
+)
+_OWNER_CUE = re.compile(
+    r"\b(?:" + "|".join(re.escape(w) for w in (*_OWNER_WORDS, *_OWNER_PHRASES)) + r")\b|" + _OWNER_ASKED.pattern
+)
 _EPISODE_WORDS = frozenset({"episode", "episodes", "podcast", "podcasts", "ep"})
 # A question that asks what a role is, does or takes, judged by what stands before the role's name: "what does an
 # X ...", "what is an X", "how do I become an X", "tell me about X". ("how can an X get better at Y" is not one.)
@@ -119,6 +129,8 @@ class Term:
     word: str
     term: str
     similarity: float = 1.0
+    at: int = -1  # the word's position in the question
+    story: bool = False  # told before a "who owns" question asks: weighs STORY_SHARE
 
 
 @dataclass
@@ -230,6 +242,17 @@ class Reader:
             analysis.entities = [e for e in analysis.entities if e.kind == "guest"]
         self._topic(words, taken, analysis)
         analysis.intent = self._intent(words, analysis)
+        if analysis.intent == "who_owns":
+            # The task is what follows the question word; what the member told before it is the story around it,
+            # unless nothing follows ("the feature table never landed, who's on the hook for that?").
+            asked = _OWNER_CUE.search(" ".join(words))
+            start = len(" ".join(words)[: asked.start()].split()) if asked else 0
+            if all(t.at < start for t in analysis.terms):
+                start = 0
+            analysis.terms = [
+                replace(t, similarity=t.similarity * STORY_SHARE, story=True) if t.at < start else t
+                for t in analysis.terms
+            ]
         return analysis
 
     def _entities(self, words: list[str], analysis: Analysis) -> set[int]:
@@ -359,7 +382,7 @@ class Reader:
                 continue
             term = self.lexicon.term(stem(word))
             if term in self.index.postings:
-                analysis.terms.append(Term(word, term))
+                analysis.terms.append(Term(word, term, at=i))
             else:
                 corrected = self._correct(word)
                 if corrected is None:
@@ -368,7 +391,7 @@ class Reader:
                     continue
                 if corrected[0] in _FRAME_STEMS:  # "skilz" is "skills": a frame word, not a topic
                     continue
-                analysis.terms.append(Term(word, corrected[0], corrected[1]))
+                analysis.terms.append(Term(word, corrected[0], corrected[1], at=i))
                 term = corrected[0]
             if previous is not None:
                 analysis.bigrams.append(previous + "_" + term)
@@ -413,7 +436,7 @@ class Reader:
                 return "transition"
             if asks_what_it_is and not _from_to(words, analysis.roles):
                 return "define"
-        if text.startswith(_OWNER_WORDS) or any(phrase in text for phrase in _OWNER_PHRASES):
+        if text.startswith(_OWNER_WORDS) or any(p in text for p in _OWNER_PHRASES) or _OWNER_ASKED.search(text):
             return "who_owns"
         if analysis.roles and (_TRANSITION.search(text) or _from_to(words, analysis.roles)):
             return "transition"
@@ -456,7 +479,10 @@ def explain(analysis: Analysis) -> list[str]:
     if analysis.timestamps:
         lines.append(f"timestamps: {', '.join(str(t) for t in analysis.timestamps)}")
     if analysis.terms:
-        shown = [t.word if t.term == stem(t.word) else f"{t.word}->{t.term}" for t in analysis.terms]
+        shown = [
+            (t.word if t.term == stem(t.word) else f"{t.word}->{t.term}") + (" (story)" if t.story else "")
+            for t in analysis.terms
+        ]
         lines.append(f"topic:      {', '.join(shown)}")
     if analysis.foreign:
         unknown = ", ".join(analysis.foreign)

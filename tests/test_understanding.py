@@ -324,6 +324,30 @@ def test_a_field_is_not_a_role_without_a_move(library: Library) -> None:
         assert "-> machine-learning-engineer" not in library.resolver.resolve(question, explain_it=True).trace
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "the DS wants two more weeks to tune the model, who actually gets to say ship it?",
+        "our DS wants to keep tuning forever. whose call is it to say the model ships as is?",
+    ],
+)
+def test_who_decides_asked_after_the_story(library: Library, question: str) -> None:
+    """The question word comes last; the release decision, not the tuning told before it, is the task."""
+    trace = library.resolver.resolve(question, explain_it=True).trace
+    assert "intent:     who_owns" in trace
+    assert answer(library, question) in {("role", "product-owner"), ("moment", "product-owner-vs-pm@15:50")}
+
+
+def test_the_story_before_who_counts_less_unless_it_is_the_whole_task(small: Library) -> None:
+    trace = "\n".join(
+        small.resolver.resolve("our spark jobs keep failing, so who owns feature engineering?", True).trace
+    )
+    assert "spark (story)" in trace and "feature (story)" not in trace
+    # "...who owns that?": nothing follows the question word, so the story is the task
+    trace = "\n".join(small.resolver.resolve("the feature table never landed, who owns that?", True).trace)
+    assert "intent:     who_owns" in trace and "(story)" not in trace
+
+
 def test_the_job_a_member_was_hired_for_is_not_a_move(small: Library) -> None:
     question = "I was hired as a data engineer but my days go on spreadsheets"
     assert "intent:     transition" not in small.resolver.resolve(question, explain_it=True).trace
