@@ -33,6 +33,10 @@ STOPWORDS = frozenset(
     sit sits belong belongs go goes lie lies get gets thing things kind sort all each every both few more most
     other such only same too very again further once also just even still yet ever has have had having
     out off up before after
+    us him her his he she hers ours yours mine theirs myself yourself yourselves ourselves themselves himself
+    herself itself someone somebody anyone anybody everyone everybody nobody something anything everything nothing
+    one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty hundred
+    thousand dozen dozens half
     """.split()
 )
 
