@@ -457,3 +457,9 @@ def test_content_without_a_lexicon_still_understands(tmp_path: Path) -> None:
     (root / "lexicon.yaml").unlink()
     library = Library.load(root)
     assert answer(library, "how do I become a data engineer") == ("role", "data-engineer")
+
+
+def test_pronouns_and_spelt_out_numbers_never_count_against_an_answer(small: Library) -> None:
+    trace = small.resolver.resolve("can ten of us build data pipelines ourselves", True).trace
+    assert not [line for line in trace if line.startswith("unknown:")]
+    assert answer(small, "can ten of us build data pipelines ourselves") is not None
