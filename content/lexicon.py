@@ -101,8 +101,15 @@ def build_lexicon(spec: LexiconFile, names: Mapping[str, str]) -> tuple[Lexicon,
             problems.append((path, f"'{key}' is replaced by itself"))
             continue
         replacements[tuple(source.split())] = tuple(target.split())
+    order = {k: i for i, k in enumerate(replacements)}
     for words, replacement in replacements.items():
-        chained = [" ".join(k) for k in replacements if _contains(replacement, k)]
+        # Every span of the replacement looked up among the keys (not every key searched in every replacement).
+        spans = {
+            replacement[i : i + size]
+            for size in range(1, min(MAX_PHRASE_WORDS, len(replacement)) + 1)
+            for i in range(len(replacement) - size + 1)
+        }
+        chained = [" ".join(k) for k in sorted(spans & order.keys(), key=order.__getitem__)]
         if chained:
             key = " ".join(words)
             problems.append(
@@ -142,11 +149,6 @@ def build_lexicon(spec: LexiconFile, names: Mapping[str, str]) -> tuple[Lexicon,
         else:
             filler.add(form)
     return Lexicon(replacements, canonical, frozenset(filler)), problems
-
-
-def _contains(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
-    size = len(part)
-    return any(words[i : i + size] == part for i in range(len(words) - size + 1))
 
 
 def name_owners(entries: Iterable[tuple[str, Iterable[str]]]) -> dict[str, str]:

@@ -338,7 +338,7 @@ def _collect_moments(items: list[_Parsed], out: _Collector) -> dict[str, Moment]
             if entry.at.seconds in seen:
                 out.at(item, ("moments", index, "at"), f"two moments at {entry.at} in this episode")
             seen.add(entry.at.seconds)
-            moment = Moment(episode, entry.at, entry.topic, entry.summary, entry.keywords, entry.until)
+            moment = Moment(episode, entry.at, entry.topic, entry.summary, entry.keywords, entry.until, entry.asks)
             moments[moment.key] = moment
     return moments
 

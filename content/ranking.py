@@ -10,16 +10,26 @@ one dictionary walk per term.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections import ChainMap, Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import Protocol
 
 from content.lexicon import Lexicon
 from content.text import STOPWORDS, stem, words
 
 K1 = 1.2  # how fast repeated words stop adding to a score
 BIGRAM = "_"  # joins two adjacent stems into a phrase term ("featur_engin")
+
+
+@dataclass
+class Analyses:
+    """Text analyses shared by the indexes of one content load, where the same lines recur: each line's terms and
+    adjacent pairs. (A line's words go into the typo vocabulary of the index that analyses it first.)"""
+
+    terms: dict[str, list[str]] = field(default_factory=dict)
+    pairs: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -35,20 +45,19 @@ class Field:
 class TextIndex:
     """An inverted index with BM25F contributions, built once from (document, fields) pairs."""
 
-    def __init__(self, lexicon: Lexicon, analyzed: dict[str, list[str]] | None = None) -> None:
+    def __init__(self, lexicon: Lexicon, shared: Analyses | None = None) -> None:
         self.lexicon = lexicon
-        # Texts already analysed, shared between the indexes of one content load (the same lines recur).
-        self._analyzed = analyzed if analyzed is not None else {}
+        self._shared = shared if shared is not None else Analyses()
         self.postings: dict[str, dict[int, float]] = {}
         self.idf: dict[str, float] = {}
-        self.surface: dict[str, str] = {}  # a word as written in the content -> its term, for typo correction
+        self.surface: dict[str, str] = {}  # a word as written in this index's texts -> its term, for typo correction
         self._docs: list[dict[str, tuple[float, float, dict[str, int], int]]] = []
 
     # -- building ------------------------------------------------------------------------------------------
 
     def analyze(self, text: str) -> list[str]:
         """A text's terms: lexicon replacements, stopwords dropped, Snowball stems, synonyms folded."""
-        known = self._analyzed.get(text)
+        known = self._shared.terms.get(text)
         if known is not None:
             return known
         canonical, surface = self.lexicon.canonical, self.surface
@@ -61,24 +70,29 @@ class TextIndex:
             out.append(term)
             if len(word) > 3 and word not in surface and word.isalpha():
                 surface[word] = term
-        self._analyzed[text] = out
+        self._shared.terms[text] = out
         return out
+
+    def _bigrams(self, text: str, found: list[str]) -> list[str]:
+        """A text's adjacent term pairs, remembered like its analysis (every index of a load sees the same lines)."""
+        known = self._shared.pairs.get(text)
+        if known is None:
+            known = self._shared.pairs[text] = [left + BIGRAM + right for left, right in pairwise(found)]
+        return known
 
     def add(self, fields: Iterable[Field]) -> int:
         """Add one document; return its number."""
         doc: dict[str, tuple[float, float, dict[str, int], int]] = {}
-        for field in fields:
-            counts: dict[str, int] = defaultdict(int)
+        for spec in fields:
+            counts: Counter[str] = Counter()
             length = 0
-            for text in field.texts:
+            for text in spec.texts:
                 found = self.analyze(text)
                 length += len(found)
-                for term in found:
-                    counts[term] += 1
-                for left, right in pairwise(found):
-                    counts[left + BIGRAM + right] += 1
+                counts.update(found)
+                counts.update(self._bigrams(text, found))
             if length:
-                doc[field.name] = (field.weight, field.b, counts, length)
+                doc[spec.name] = (spec.weight, spec.b, counts, length)
         self._docs.append(doc)
         return len(self._docs) - 1
 
@@ -91,19 +105,22 @@ class TextIndex:
         average = {name: sum(lengths) / len(lengths) for name, lengths in totals.items()}
         postings: dict[str, dict[int, float]] = {}
         for number, doc in enumerate(self._docs):
+            # A document's fields summed per term first, then saturated once: tf / (k1 + tf).
+            tf: dict[str, float] = {}
+            get = tf.get
             for name, (weight, b, counts, length) in doc.items():
                 factor = weight / (1 - b + b * length / average[name])
                 for term, count in counts.items():
-                    per_doc = postings.get(term)
-                    if per_doc is None:
-                        postings[term] = {number: factor * count}
-                    else:
-                        per_doc[number] = per_doc.get(number, 0.0) + factor * count
+                    tf[term] = get(term, 0.0) + factor * count
+            for term, value in tf.items():
+                per_doc = postings.get(term)
+                if per_doc is None:
+                    postings[term] = {number: value / (K1 + value)}
+                else:
+                    per_doc[number] = value / (K1 + value)
         total = len(self._docs)
         log = math.log
         for term, per_doc in postings.items():
-            for doc_number, tf in per_doc.items():  # saturate in place: tf / (k1 + tf)
-                per_doc[doc_number] = tf / (K1 + tf)
             df = len(per_doc)
             self.idf[term] = log(1 + (total - df + 0.5) / (df + 0.5))
         self.postings = postings
@@ -132,3 +149,54 @@ class TextIndex:
         """Whether a document contains a term in any field."""
         postings = self.postings.get(term)
         return postings is not None and doc in postings
+
+
+class Searchable(Protocol):
+    """What the resolver and the reader use of an index: a TextIndex, or two of them read as one."""
+
+    lexicon: Lexicon
+    max_idf: float
+
+    @property
+    def postings(self) -> Mapping[str, dict[int, float]]: ...
+
+    @property
+    def idf(self) -> Mapping[str, float]: ...
+
+    @property
+    def surface(self) -> Mapping[str, str]: ...
+
+    def analyze(self, text: str) -> list[str]: ...
+
+    def score(self, terms: Iterable[tuple[str, float]], only: set[int] | None = None) -> dict[int, float]: ...
+
+    def has(self, term: str, doc: int) -> bool: ...
+
+
+class UnionIndex:
+    """Two indexes over the same numbered documents read as one: the content's own words, and further fields
+    indexed apart (the moments' asks), so that adding them costs only their own lines."""
+
+    def __init__(self, base: TextIndex, extra: TextIndex) -> None:
+        self.lexicon = base.lexicon
+        self.max_idf = base.max_idf
+        self._base, self._extra = base, extra
+        self.postings: Mapping[str, dict[int, float]] = ChainMap(base.postings, extra.postings)  # for membership
+        self.idf: Mapping[str, float] = ChainMap(base.idf, extra.idf)
+        self.surface: Mapping[str, str] = {**extra.surface, **base.surface}
+
+    def analyze(self, text: str) -> list[str]:
+        """A text's terms, as the base index reads them."""
+        return self._base.analyze(text)
+
+    def score(self, terms: Iterable[tuple[str, float]], only: set[int] | None = None) -> dict[int, float]:
+        """Both indexes' scores, summed per document."""
+        terms = list(terms)
+        scores = self._base.score(terms, only)
+        for doc, value in self._extra.score(terms, only).items():
+            scores[doc] += value  # a defaultdict
+        return scores
+
+    def has(self, term: str, doc: int) -> bool:
+        """Whether either index has the term in the document."""
+        return self._base.has(term, doc) or self._extra.has(term, doc)

@@ -152,6 +152,8 @@ class MomentEntry(_Strict):
     topic: Text = Field(max_length=90)
     summary: Text
     keywords: tuple[Text, ...] = Field(min_length=1)
+    # Questions a member with this problem would ask, in their own words: searched, never shown.
+    asks: tuple[Text, ...] = ()
 
     @model_validator(mode="after")
     def _span_forward(self) -> MomentEntry:
@@ -192,6 +194,7 @@ class Moment:
     summary: str
     keywords: tuple[str, ...]
     until: Timestamp | None = None
+    asks: tuple[str, ...] = ()
 
     @cached_property
     def key(self) -> str:

@@ -12,6 +12,7 @@ The index is built once per content load. Resolution runs in stages, cheapest an
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -21,7 +22,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from content.loader import Content, boundary_pairs, boundary_roles
-from content.ranking import Field, TextIndex
+from content.ranking import Analyses, Field, Searchable, TextIndex, UnionIndex
 from content.schema import Boundary
 from content.text import ROLE_FRAME_WORDS, STOPWORDS, normalize, stem, strip_mentions
 from content.timecode import Timestamp
@@ -34,6 +35,7 @@ Kind = Literal["role", "boundary", "episode", "moment"]
 NAME_CUTOFF = 86  # a whole query that is a misspelt name
 SHORT_QUERY_WORDS = 4  # queries this short may be a whole misspelt name ("simon stiebelehner")
 ACCEPT = 0.55  # share of the question's topic (by weight) the winner must cover
+MEMBERS_WORDS_TERMS = 3  # topic words a moment found only through its asks must share with the question
 GUEST_ACCEPT = 0.45  # the same within a named guest's episodes: the guest already narrows it down
 CLOSE_CALL = 0.8  # the named role's entry wins when it scores within this share of the best and covers it all
 MOVE_WORDS = "career switch switching change move moving transition pivot"
@@ -118,23 +120,18 @@ class Resolver:
         self._fuzzy_names: list[str] = []
         self._fuzzy_targets: list[_Target] = []
         self._index_names(content)
-        analyzed: dict[str, list[str]] = {}  # both indexes analyse many of the same lines: do it once
-        self._index = TextIndex(content.lexicon, analyzed)
+        analyses = Analyses()  # every index of this load analyses many of the same lines: do it once
+        main = TextIndex(content.lexicon, analyses)
         self._docs: list[_Target] = []
         self._doc_of: dict[tuple[str, str], int] = {}
-        self._index_text(content)
-        self._index.finish()
-        self._owners, self._owner_ids = self._index_owners(content, analyzed)
+        self._index_text(content, main)
+        main.finish()
+        self._index: Searchable = main
+        self._owners, self._owner_ids = self._index_owners(content, analyses)
         self._related = self._relations(content)
         self._episode_docs = self._moments_by_episode(content)
         self._naming = self._docs_naming_roles(content)
-        self._reader = Reader(
-            content.lexicon,
-            self._index,
-            self._role_names(content),
-            self._guest_names(content),
-            disciplines=[(normalize(d), role.id) for role in content.roles.values() for d in role.disciplines],
-        )
+        self._reader = self._new_reader(content)
         rarest = self._index.max_idf
         self._foreign_weight = FOREIGN_SHARE * rarest
         self._entity_weight = ENTITY_SHARE * rarest
@@ -143,6 +140,31 @@ class Resolver:
         for name, targets in self._exact.items():
             for target in targets:
                 self._names_by_kind[target.kind].append((name, target))
+        # The moments' `asks` (members' own words for a problem) are a second chance, searched only when the
+        # content's own words find nothing: mixed into the main index, they pulled questions about a role to
+        # moments whose asks mention it. The second resolver shares everything but the index, which reads the
+        # asks (indexed apart, moments numbered as in the main index) together with the main one.
+        self._second: Resolver | None = None
+        if any(m.asks for m in content.moments.values()):
+            asks = TextIndex(content.lexicon, analyses)
+            for moment in content.moments.values():
+                asks.add([Field("m.asks", 2.0, moment.asks, b=0.3)])
+            asks.finish()
+            second = copy.copy(self)
+            second._second = None
+            second._index = UnionIndex(self._index, asks)
+            second._reader = second._new_reader(content)
+            self._second = second
+
+    def _new_reader(self, content: Content) -> Reader:
+        """A reader of questions that knows this resolver's names and its index's words."""
+        return Reader(
+            content.lexicon,
+            self._index,
+            self._role_names(content),
+            self._guest_names(content),
+            disciplines=[(normalize(d), role.id) for role in content.roles.values() for d in role.disciplines],
+        )
 
     # -- building ------------------------------------------------------------------------------------------
 
@@ -212,15 +234,17 @@ class Resolver:
             if any(t.kind == "role" for t in targets):
                 yield from key.split()
 
-    def _new_doc(self, target: _Target, fields: Iterable[Field]) -> None:
-        self._doc_of[(target.kind, target.id)] = self._index.add(fields)
+    def _new_doc(self, index: TextIndex, target: _Target, fields: Iterable[Field]) -> None:
+        self._doc_of[(target.kind, target.id)] = index.add(fields)
         self._docs.append(target)
 
-    def _index_text(self, content: Content) -> None:
+    def _index_text(self, content: Content, index: TextIndex) -> None:
+        """One document per moment (first, so the asks index numbers them alike), boundary, role and episode."""
         for moment in content.moments.values():
             episode = moment.episode
             guests = tuple(n for g in episode.guests for n in (g.name, *g.aliases))
             self._new_doc(
+                index,
                 _Target("moment", moment.key, self.moment_label(moment.key)),
                 [
                     Field("m.topic", 3.0, (moment.topic,), b=0.3),
@@ -234,6 +258,7 @@ class Resolver:
             roles = tuple(content.roles[r].name for r in boundary_roles(boundary) if r in content.roles)
             owned = [item for items in boundary.owns.values() for item in items]
             self._new_doc(
+                index,
                 _Target("boundary", boundary.id, self.boundary_label(boundary.id)),
                 [
                     Field("b.asks", 3.0, boundary.asks, b=0.3),
@@ -245,6 +270,7 @@ class Resolver:
             )
         for role in content.roles.values():
             self._new_doc(
+                index,
                 _Target("role", role.id, role.name),
                 [
                     Field("r.name", 1.5, (role.name, *role.aliases), b=0.0),
@@ -255,6 +281,7 @@ class Resolver:
             )
         for episode in content.episodes.values():
             self._new_doc(
+                index,
                 _Target("episode", episode.id, episode.title),
                 [
                     Field("e.title", 3.0, (episode.title, *episode.aliases), b=0.3),
@@ -265,14 +292,14 @@ class Resolver:
                 ],
             )
 
-    def _index_owners(self, content: Content, analyzed: dict[str, list[str]]) -> tuple[TextIndex, list[str]]:
+    def _index_owners(self, content: Content, analyses: Analyses) -> tuple[TextIndex, list[str]]:
         """A second, small index with one document per role: everything the content says that role owns or does
         (its responsibilities and its side of every boundary), for "who owns X" questions."""
         owned: dict[str, list[str]] = defaultdict(list)
         for boundary in content.boundaries.values():
             for role_id, items in boundary.owns.items():
                 owned[role_id].extend(items)
-        index = TextIndex(content.lexicon, analyzed)
+        index = TextIndex(content.lexicon, analyses)
         ids = []
         for role in content.roles.values():
             index.add(
@@ -375,6 +402,24 @@ class Resolver:
 
     def resolve(self, query: str, explain_it: bool = False) -> Resolution:
         """Resolve any text; never raises. With ``explain_it``, the resolution carries a readable trace."""
+        found = self._resolve(query, explain_it)
+        if found.hit is not None or found.pair is not None or self._second is None:
+            return found
+        # Nothing in the content's own words: a moment whose asks say the member's problem may still answer it, if
+        # it covers enough of the question and at least MEMBERS_WORDS_TERMS of its words ("good name for my AI
+        # startup" shares two words with an ask about AI jobs at startups, and is still no question of ours).
+        second = self._second._resolve(query, explain_it)
+        hit = second.hit
+        if hit is None or hit.kind != "moment" or hit.score < 100 * ACCEPT:
+            return found
+        terms = {t.term for t in self._second._reader.read(normalize(strip_mentions(query))).terms}
+        doc = self._second._doc_of[("moment", hit.id)]
+        if sum(self._second._index.has(term, doc) for term in terms) < MEMBERS_WORDS_TERMS:
+            return found
+        lines = (*found.trace, "members' words: a moment's asks cover the question", *second.trace[-1:])
+        return Resolution(hit, second.suggestions, None, lines if explain_it else ())
+
+    def _resolve(self, query: str, explain_it: bool) -> Resolution:
         trace = _Trace(explain_it)
         q = normalize(strip_mentions(query))
         if not q:
@@ -717,7 +762,7 @@ class Resolver:
         ]
 
 
-def _weights(index: TextIndex, analysis: Analysis, fallback: TextIndex | None = None) -> dict[str, float]:
+def _weights(index: Searchable, analysis: Analysis, fallback: Searchable | None = None) -> dict[str, float]:
     """Each topic term's weight in a question: how rare it is in the index (or, for a term the index lacks, in
     ``fallback``), times how sure its spelling is."""
     return {

@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from content.lexicon import Lexicon
-from content.ranking import TextIndex
+from content.ranking import Searchable
 from content.text import ROLE_FRAME_WORDS, STOPWORDS, expand_contractions, stem
 from content.timecode import Timestamp
 
@@ -187,7 +187,7 @@ class Reader:
     def __init__(
         self,
         lexicon: Lexicon,
-        index: TextIndex,
+        index: Searchable,
         role_names: Iterable[tuple[str, str]],
         guest_names: Iterable[tuple[str, str, tuple[str, ...]]],
         disciplines: Iterable[tuple[str, str]] = (),

@@ -170,3 +170,22 @@ def test_an_alias_the_lexicon_rewrites_is_still_found_inside_a_question(library:
     """'dev ops' is a DevOps alias, and the lexicon turns 'dev' into 'development' before names are read."""
     hit = library.resolver.resolve(question).hit
     assert hit is not None and (hit.kind, hit.id) == ("boundary", "mlops-vs-devops")
+
+
+def test_a_union_index_reads_two_indexes_over_the_same_documents_as_one() -> None:
+    from content.lexicon import EMPTY
+    from content.ranking import Analyses, Field, TextIndex, UnionIndex
+
+    shared = Analyses()
+    base, extra = TextIndex(EMPTY, shared), TextIndex(EMPTY, shared)
+    for text in ("batch scoring pipelines", "online serving latency"):
+        base.add([Field("topic", 1.0, (text,))])
+    extra.add([Field("asks", 1.0, ("our nightly predictions land late",))])  # asks of document 0 only
+    base.finish()
+    extra.finish()
+    union = UnionIndex(base, extra)
+    assert "night" in union.postings and "night" not in base.postings
+    assert union.has("night", 0) and not union.has("night", 1) and union.has("latenc", 1)
+    together = union.score([("batch", 1.0), ("night", 1.0)])
+    assert together[0] == pytest.approx(base.score([("batch", 1.0)])[0] + extra.score([("night", 1.0)])[0])
+    assert union.surface["nightly"] == "night" and union.surface["batch"] == "batch"

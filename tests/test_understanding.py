@@ -463,3 +463,30 @@ def test_pronouns_and_spelt_out_numbers_never_count_against_an_answer(small: Lib
     trace = small.resolver.resolve("can ten of us build data pipelines ourselves", True).trace
     assert not [line for line in trace if line.startswith("unknown:")]
     assert answer(small, "can ten of us build data pipelines ourselves") is not None
+
+
+@pytest.fixture(scope="module")
+def with_asks(tmp_path_factory: pytest.TempPathFactory) -> Library:
+    root = _write(tmp_path_factory.mktemp("asks"))
+    path = root / "episodes" / "production.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "    keywords: [sql, statistics, deep learning, simple baseline]\n",
+        "    keywords: [sql, statistics, deep learning, simple baseline]\n"
+        "    asks:\n"
+        "      - our team keeps reaching for neural nets when a plain query would answer it, is that wise?\n",
+    )
+    path.write_text(text, encoding="utf-8")
+    return Library.load(root)
+
+
+def test_a_moments_asks_answer_a_problem_told_in_members_words(with_asks: Library, small: Library) -> None:
+    question = "my team keeps reaching for neural nets when a plain query would do"
+    assert answer(small, question) is None  # the content's own words say "deep learning", "sql"
+    assert answer(with_asks, question) == ("moment", "production@44:23")
+    assert "members' words: a moment's asks cover the question" in with_asks.resolver.resolve(question, True).trace
+
+
+def test_asks_are_only_a_second_chance(with_asks: Library) -> None:
+    # what the content's own words answer is unchanged, and two shared words are not enough to answer
+    assert answer(with_asks, "what is a data engineer") == ("role", "data-engineer")
+    assert answer(with_asks, "neural nets") is None
