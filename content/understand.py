@@ -73,8 +73,9 @@ _BECOME = re.compile(r"\b(?:become|becoming|get into|getting into|break into|swi
 # The same verbs standing right before the role's name ("can I still break into AI engineering", "move into data
 # science"): the move is said outright, whatever else the question tells about the member.
 _BECOME_BEFORE = re.compile(
-    r"\b(?:become|becoming|get into|getting into|break into|breaking into|go into|going into"
-    r"|(?:move|moving|switch|switching|transition|transitioning|pivot|pivoting)(?: over)? into|get hired as"
+    r"\b(?:become|becoming|get into|getting into|break into|breaking into|go into|going into|turn into|turning into"
+    r"|(?:move|moving|switch|switching|transition|transitioning|pivot|pivoting)(?: over)? (?:in)?to|get hired as"
+    r"|jump into|jumping into|back in as|back into|land|landing"
     r"|(?<!was )(?<!were )(?<!been )(?<!got )hired as)"  # "I was hired as a DS but ..." is the job they have
     + _ARTICLE
     + "$"

@@ -348,6 +348,20 @@ def test_the_story_before_who_counts_less_unless_it_is_the_whole_task(small: Lib
     assert "intent:     who_owns" in trace and "(story)" not in trace
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "out of the workforce for seven years, can someone like me still land a data engineer job?",
+        "after years at home with the kids, is getting back in as a data engineer realistic?",
+        "plumber here, has anyone made the jump into data engineering?",
+        "could my spreadsheet habit turn into a data engineering career?",
+    ],
+)
+def test_more_ways_of_saying_a_move(small: Library, question: str) -> None:
+    assert "intent:     transition" in small.resolver.resolve(question, explain_it=True).trace
+    assert answer(small, question) == ("role", "data-engineer")
+
+
 def test_the_job_a_member_was_hired_for_is_not_a_move(small: Library) -> None:
     question = "I was hired as a data engineer but my days go on spreadsheets"
     assert "intent:     transition" not in small.resolver.resolve(question, explain_it=True).trace
