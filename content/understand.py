@@ -51,7 +51,7 @@ _DEFINE_BEFORE = re.compile(
     r"(?:what|wat|who)(?: exactly| actually| really)? (?:is|are|does|do|makes|should|must|would|can)"
     + _ARTICLE
     + r"|(?:.* )?(?:become|becoming|be|get into|getting into|break into|start as|work as|working as|hired as"
-    r"|a job as|a career as)"
+    r"|a job as|a career as|hired (?:straight |directly )?into)"
     + _ARTICLE
     + r"|(?:tell (?:me|us) about|describe|explain|define|day in the life of|life of)"
     + _ARTICLE
@@ -76,7 +76,8 @@ _BECOME_BEFORE = re.compile(
     r"\b(?:become|becoming|get into|getting into|break into|breaking into|go into|going into|turn into|turning into"
     r"|(?:move|moving|switch|switching|transition|transitioning|pivot|pivoting)(?: over)? (?:in)?to|get hired as"
     r"|jump into|jumping into|back in as|back into|land|landing"
-    r"|(?<!was )(?<!were )(?<!been )(?<!got )hired as)"  # "I was hired as a DS but ..." is the job they have
+    r"|(?<!was )(?<!were )(?<!been )(?<!got )hired (?:straight |directly )?(?:as|into))"  # "I was hired as a DS but
+    # ..." is the job they have
     + _ARTICLE
     + "$"
 )

@@ -362,6 +362,10 @@ def test_more_ways_of_saying_a_move(small: Library, question: str) -> None:
     assert answer(small, question) == ("role", "data-engineer")
 
 
+def test_hired_straight_into_a_role_asks_what_it_takes(small: Library) -> None:
+    assert answer(small, "can a junior get hired straight into a data engineer job?") == ("role", "data-engineer")
+
+
 def test_the_job_a_member_was_hired_for_is_not_a_move(small: Library) -> None:
     question = "I was hired as a data engineer but my days go on spreadsheets"
     assert "intent:     transition" not in small.resolver.resolve(question, explain_it=True).trace
