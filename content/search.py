@@ -416,7 +416,9 @@ class Resolver:
         doc = self._second._doc_of[("moment", hit.id)]
         if sum(self._second._index.has(term, doc) for term in terms) < MEMBERS_WORDS_TERMS:
             return found
-        lines = (*found.trace, "members' words: a moment's asks cover the question", *second.trace[-1:])
+        # Show what the second search read and ranked: the words the asks know, and its candidates.
+        shown = [line for line in second.trace if line.startswith(("topic:", "unknown:", "candidate:"))]
+        lines = (*found.trace, "members' words: a moment's asks cover the question", *shown, *second.trace[-1:])
         return Resolution(hit, second.suggestions, None, lines if explain_it else ())
 
     def _resolve(self, query: str, explain_it: bool) -> Resolution:
