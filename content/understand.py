@@ -39,6 +39,8 @@ _OWNER_ASKED = re.compile(
     r" (?:decides|decide|gets to|get to|has the final|has the last|makes the call|signs off|approves|calls the shots)"
     r"|whose (?:call|decision))\b"
 )
+# Words that open a clause telling the circumstances of a "who owns" question rather than its task.
+_CLAUSE_STARTS = frozenset({"when", "whenever", "if", "because", "since", "while", "although", "though", "but"})
 _OWNER_CUE = re.compile(
     r"\b(?:" + "|".join(re.escape(w) for w in (*_OWNER_WORDS, *_OWNER_PHRASES)) + r")\b|" + _OWNER_ASKED.pattern
 )
@@ -75,7 +77,7 @@ _BECOME = re.compile(r"\b(?:become|becoming|get into|getting into|break into|swi
 _BECOME_BEFORE = re.compile(
     r"\b(?:become|becoming|get into|getting into|break into|breaking into|go into|going into|turn into|turning into"
     r"|(?:move|moving|switch|switching|transition|transitioning|pivot|pivoting)(?: over)? (?:in)?to|get hired as"
-    r"|jump into|jumping into|back in as|back into|land|landing"
+    r"|jump into|jumping into|back in as|land|landing"
     r"|(?<!was )(?<!were )(?<!been )(?<!got )hired (?:straight |directly )?(?:as|into))"  # "I was hired as a DS but
     # ..." is the job they have
     + _ARTICLE
@@ -245,14 +247,16 @@ class Reader:
         self._topic(words, taken, analysis)
         analysis.intent = self._intent(words, analysis)
         if analysis.intent == "who_owns":
-            # The task is what follows the question word; what the member told before it is the story around it,
-            # unless nothing follows ("the feature table never landed, who's on the hook for that?").
+            # The task is what follows the question word; what the member told before it, or in a clause after it
+            # ("... good enough to ship, when the DS wants two more weeks to tune it"), is the story around it,
+            # unless the task has no words of its own ("the feature table never landed, who's on the hook for that?").
             asked = _OWNER_CUE.search(" ".join(words))
             start = len(" ".join(words)[: asked.start()].split()) if asked else 0
-            if all(t.at < start for t in analysis.terms):
-                start = 0
+            end = next((i for i in range(start + 1, len(words)) if words[i] in _CLAUSE_STARTS), len(words))
+            if not any(start <= t.at < end for t in analysis.terms):
+                start, end = 0, len(words)
             analysis.terms = [
-                replace(t, similarity=t.similarity * STORY_SHARE, story=True) if t.at < start else t
+                t if start <= t.at < end else replace(t, similarity=t.similarity * STORY_SHARE, story=True)
                 for t in analysis.terms
             ]
         return analysis

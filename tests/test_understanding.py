@@ -343,6 +343,9 @@ def test_the_story_before_who_counts_less_unless_it_is_the_whole_task(small: Lib
         small.resolver.resolve("our spark jobs keep failing, so who owns feature engineering?", True).trace
     )
     assert "spark (story)" in trace and "feature (story)" not in trace
+    # a clause after the task ("when ...") is story too
+    trace = "\n".join(small.resolver.resolve("who owns feature engineering when our spark jobs fail?", True).trace)
+    assert "spark (story)" in trace and "feature (story)" not in trace
     # "...who owns that?": nothing follows the question word, so the story is the task
     trace = "\n".join(small.resolver.resolve("the feature table never landed, who owns that?", True).trace)
     assert "intent:     who_owns" in trace and "(story)" not in trace
@@ -364,6 +367,11 @@ def test_more_ways_of_saying_a_move(small: Library, question: str) -> None:
 
 def test_hired_straight_into_a_role_asks_what_it_takes(small: Library) -> None:
     assert answer(small, "can a junior get hired straight into a data engineer job?") == ("role", "data-engineer")
+
+
+def test_data_flowing_back_into_a_product_is_not_a_move_into_product(library: Library) -> None:
+    question = "who owns getting batch predictions back into the product database, the ML engineer or the DE?"
+    assert "-> product-manager" not in "\n".join(library.resolver.resolve(question, explain_it=True).trace)
 
 
 def test_the_job_a_member_was_hired_for_is_not_a_move(small: Library) -> None:
