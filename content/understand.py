@@ -335,7 +335,9 @@ class Reader:
                 len(qualifier) < width
                 or set(qualifier) & STOPWORDS
                 or not (after is None or after in STOPWORDS or after in _QUALIFIED_HEADS)
-            ):  # "a PM on a data science team" is not a data PM: the qualifier must end where it stops
+                or (width == 1 and after in ("team", "teams"))
+            ):  # "a PM on a data science team" is not a data PM: the qualifier must end where it stops; nor is a
+                # PM on "a data team" (a team of data people), while one on "an ML platform team" builds the platform
                 continue
             role = self._roles_exact.get(" ".join(qualifier + entity.text.split()))
             if role is not None and role != entity.ref:

@@ -310,6 +310,7 @@ def test_a_move_told_with_words_of_the_members_life_is_still_a_move(small: Libra
         ),
         # ...but only a qualifier that ends there: a data science team does not make a data product manager
         ("product owner or product manager on a data science team?", ("boundary", "product-owner-vs-product-manager")),
+        ("product owner vs product manager on a data team?", ("boundary", "product-owner-vs-product-manager")),
     ],
 )
 def test_a_role_named_by_its_field_or_with_its_qualifier_after_it(
