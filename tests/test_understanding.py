@@ -285,6 +285,11 @@ def test_a_comparison_episode_is_not_an_episode_about_the_move(small: Library) -
         "spent years at home with the kids, can I still break into data engineering?",
         "after a decade of bookkeeping, could I get hired as a data engineer?",
         "plumber for twenty years, is it too late to become a data engineer?",
+        # more ways of saying the move
+        "out of the workforce for seven years, can someone like me still land a data engineer job?",
+        "after years at home with the kids, is getting back in as a data engineer realistic?",
+        "plumber here, has anyone made the jump into data engineering?",
+        "could my spreadsheet habit turn into a data engineering career?",
     ],
 )
 def test_a_move_told_with_words_of_the_members_life_is_still_a_move(small: Library, question: str) -> None:
@@ -322,7 +327,8 @@ def test_a_role_named_by_its_field_or_with_its_qualifier_after_it(
 
 def test_a_field_is_not_a_role_without_a_move(library: Library) -> None:
     for question in ("what is machine learning", "best laptop for machine learning"):
-        assert "-> machine-learning-engineer" not in library.resolver.resolve(question, explain_it=True).trace
+        trace = "\n".join(library.resolver.resolve(question, explain_it=True).trace)
+        assert "intent:     topic" in trace and "-> machine-learning-engineer" not in trace
 
 
 @pytest.mark.parametrize(
@@ -350,20 +356,6 @@ def test_the_story_before_who_counts_less_unless_it_is_the_whole_task(small: Lib
     # "...who owns that?": nothing follows the question word, so the story is the task
     trace = "\n".join(small.resolver.resolve("the feature table never landed, who owns that?", True).trace)
     assert "intent:     who_owns" in trace and "(story)" not in trace
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "out of the workforce for seven years, can someone like me still land a data engineer job?",
-        "after years at home with the kids, is getting back in as a data engineer realistic?",
-        "plumber here, has anyone made the jump into data engineering?",
-        "could my spreadsheet habit turn into a data engineering career?",
-    ],
-)
-def test_more_ways_of_saying_a_move(small: Library, question: str) -> None:
-    assert "intent:     transition" in small.resolver.resolve(question, explain_it=True).trace
-    assert answer(small, question) == ("role", "data-engineer")
 
 
 def test_hired_straight_into_a_role_asks_what_it_takes(small: Library) -> None:
