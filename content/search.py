@@ -628,7 +628,7 @@ class Resolver:
         confidence = round(100 * covered / total, 1)
         best_id = self._owner_ids[best]
         if best_id in self._content.boundaries:
-            side = self._owning_side(self._content.boundaries[best_id], weights)
+            side = None if analysis.asks_both else self._owning_side(self._content.boundaries[best_id], weights)
             if side is not None:
                 role = self._content.roles[side]
                 hit = Hit("role", role.id, confidence, role.name)
@@ -671,7 +671,7 @@ class Resolver:
         lone = analysis.intent == "topic" and len(analysis.terms) == 1 and analysis.foreign_weight >= 1
         if ranked and ranked[0][1] >= ACCEPT and not lone:
             hit = self._hit(*ranked[0])
-            if analysis.intent == "who_owns" and hit.kind == "boundary":
+            if analysis.intent == "who_owns" and hit.kind == "boundary" and not analysis.asks_both:
                 side = self._owning_side(self._content.boundaries[hit.id], _weights(self._index, analysis))
                 if side is not None:
                     owning = self._content.roles[side]

@@ -41,6 +41,7 @@ _OWNER_ASKED = re.compile(
 )
 # Words that open a clause telling the circumstances of a "who owns" question rather than its task.
 _CLAUSE_STARTS = frozenset({"when", "whenever", "if", "because", "since", "while", "although", "though", "but"})
+_SECOND_OWNER = re.compile(r"\b(?:and|or) (?:who|whose)\b")  # "who hires, and who designs the model?"
 _OWNER_CUE = re.compile(
     r"\b(?:" + "|".join(re.escape(w) for w in (*_OWNER_WORDS, *_OWNER_PHRASES)) + r")\b|" + _OWNER_ASKED.pattern
 )
@@ -150,6 +151,7 @@ class Analysis:
     bigrams: list[str] = field(default_factory=list)
     foreign: list[str] = field(default_factory=list)
     filler: list[str] = field(default_factory=list)
+    asks_both: bool = False  # "who owns X, and who owns Y": both sides of a line, not one owner
 
     @property
     def asks_for_episode(self) -> bool:
@@ -251,6 +253,7 @@ class Reader:
             # ("... good enough to ship, when the DS wants two more weeks to tune it"), is the story around it,
             # unless the task has no words of its own ("the feature table never landed, who's on the hook for that?").
             asked = _OWNER_CUE.search(" ".join(words))
+            analysis.asks_both = bool(_SECOND_OWNER.search(" ".join(words)))
             start = len(" ".join(words)[: asked.start()].split()) if asked else 0
             end = next((i for i in range(start + 1, len(words)) if words[i] in _CLAUSE_STARTS), len(words))
             if not any(start <= t.at < end for t in analysis.terms):

@@ -509,3 +509,9 @@ def test_asks_are_only_a_second_chance(with_asks: Library) -> None:
     # what the content's own words answer is unchanged, and two shared words are not enough to answer
     assert answer(with_asks, "what is a data engineer") == ("role", "data-engineer")
     assert answer(with_asks, "neural nets") is None
+
+
+def test_who_owns_one_thing_and_who_owns_another_is_the_line_between_them(library: Library) -> None:
+    assert answer(library, "who owns the data model design: lead or architect?") == ("role", "data-architect")
+    question = "on our data team who owns hiring, and who owns the data model design: lead or architect?"
+    assert answer(library, question) == ("boundary", "data-architect-vs-data-team-lead")
