@@ -150,6 +150,10 @@ class TextIndex:
         postings = self.postings.get(term)
         return postings is not None and doc in postings
 
+    def docs_with(self, term: str) -> Iterable[int]:
+        """The documents that contain a term."""
+        return self.postings.get(term, {}).keys()
+
 
 class Searchable(Protocol):
     """What the resolver and the reader use of an index: a TextIndex, or two of them read as one."""
@@ -171,6 +175,8 @@ class Searchable(Protocol):
     def score(self, terms: Iterable[tuple[str, float]], only: set[int] | None = None) -> dict[int, float]: ...
 
     def has(self, term: str, doc: int) -> bool: ...
+
+    def docs_with(self, term: str) -> Iterable[int]: ...
 
 
 class UnionIndex:
@@ -200,3 +206,7 @@ class UnionIndex:
     def has(self, term: str, doc: int) -> bool:
         """Whether either index has the term in the document."""
         return self._base.has(term, doc) or self._extra.has(term, doc)
+
+    def docs_with(self, term: str) -> Iterable[int]:
+        """The documents either index has the term in."""
+        return self._base.postings.get(term, {}).keys() | self._extra.postings.get(term, {}).keys()

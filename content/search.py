@@ -110,6 +110,14 @@ class _Trace:
         return Resolution(resolution.hit, resolution.suggestions, resolution.pair, (*self.lines, f"decision:   {why}"))
 
 
+@dataclass
+class _Reading:
+    """How one resolve read the question: the second search rereads the first's reading instead of starting over."""
+
+    first: Analysis | None = None
+    last: Analysis | None = None
+
+
 class Resolver:
     """An index over one Content snapshot. Immutable after construction, so it is safe to share."""
 
@@ -402,17 +410,19 @@ class Resolver:
 
     def resolve(self, query: str, explain_it: bool = False) -> Resolution:
         """Resolve any text; never raises. With ``explain_it``, the resolution carries a readable trace."""
-        found = self._resolve(query, explain_it)
-        if found.hit is not None or found.pair is not None or self._second is None:
+        reading = _Reading()
+        found = self._resolve(query, explain_it, reading)
+        if found.hit is not None or found.pair is not None or self._second is None or reading.last is None:
             return found
         # Nothing in the content's own words: a moment whose asks say the member's problem may still answer it, if
         # it covers enough of the question and at least MEMBERS_WORDS_TERMS of its words ("good name for my AI
         # startup" shares two words with an ask about AI jobs at startups, and is still no question of ours).
-        second = self._second._resolve(query, explain_it)
+        again = _Reading(first=reading.last)
+        second = self._second._resolve(query, explain_it, again)
         hit = second.hit
         if hit is None or hit.kind != "moment" or hit.score < 100 * ACCEPT:
             return found
-        terms = {t.term for t in self._second._reader.read(normalize(strip_mentions(query))).terms}
+        terms = {t.term for t in again.last.terms} if again.last is not None else set()
         doc = self._second._doc_of[("moment", hit.id)]
         if sum(self._second._index.has(term, doc) for term in terms) < MEMBERS_WORDS_TERMS:
             return found
@@ -421,7 +431,7 @@ class Resolver:
         lines = (*found.trace, "members' words: a moment's asks cover the question", *shown, *second.trace[-1:])
         return Resolution(hit, second.suggestions, None, lines if explain_it else ())
 
-    def _resolve(self, query: str, explain_it: bool) -> Resolution:
+    def _resolve(self, query: str, explain_it: bool, reading: _Reading) -> Resolution:
         trace = _Trace(explain_it)
         q = normalize(strip_mentions(query))
         if not q:
@@ -430,7 +440,8 @@ class Resolver:
         how = "the whole question is"
         if exact is not None and exact.kind != "moment":
             return trace.done(Resolution(exact), f"{how} a name of {exact.kind} {exact.id}")
-        analysis = self._reader.read(q)
+        analysis = self._reader.read(q) if reading.first is None else self._reader.reread(reading.first)
+        reading.last = analysis
         trace.add(*explain(analysis))
         rewritten = " ".join(analysis.words)
         if exact is None and rewritten != q:
@@ -724,12 +735,16 @@ class Resolver:
         if total <= 0:
             return []
         priors = _PRIORS.get(intent, _PRIORS["topic"])
+        # Each entry's covered weight, walking each term's postings once (not every term for every entry).
+        covering: dict[int, float] = defaultdict(float)
+        for term, w in weights.items():
+            for doc in self._index.docs_with(term):
+                covering[doc] += w
         ranked = []
         for doc, score in scores.items():
             target = self._docs[doc]
             related = doc in entity_docs
-            covered = sum(w for term, w in weights.items() if self._index.has(term, doc))
-            covered += self._entity_weight * entities if related else 0.0
+            covered = covering.get(doc, 0.0) + (self._entity_weight * entities if related else 0.0)
             coverage = min(covered / total, 1.0)
             prior = priors[target.kind]
             if role is not None and target.kind == "role" and target.id == role.ref:

@@ -246,6 +246,19 @@ class Reader:
             for entity in analysis.roles:
                 taken.difference_update(range(entity.start, entity.start + len(entity.text.split())))
             analysis.entities = [e for e in analysis.entities if e.kind == "guest"]
+        return self._understand(words, taken, analysis)
+
+    def reread(self, first: Analysis) -> Analysis:
+        """A question another reader has read, read again with this reader's words: the names (most of the work)
+        are taken as found; the topic, the intent and the story are read anew."""
+        analysis = Analysis(first.normalized, first.words, entities=list(first.entities))
+        analysis.timestamps = list(first.timestamps)
+        taken = {i for e in first.entities for i in range(e.start, e.start + len(e.text.split()))}
+        taken.update(i for i, w in enumerate(first.words) if _TIMESTAMP.match(w) and i not in taken)
+        return self._understand(first.words, taken, analysis)
+
+    def _understand(self, words: list[str], taken: set[int], analysis: Analysis) -> Analysis:
+        """Topic words, intent and, for "who owns", which words tell the task and which the story."""
         self._topic(words, taken, analysis)
         analysis.intent = self._intent(words, analysis)
         if analysis.intent == "who_owns":
