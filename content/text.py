@@ -137,8 +137,10 @@ def stem(word: str) -> str:
 
 
 # English contractions, spelled out so that "we've", "they're" and "isn't" meet their words; a trailing "'s" (a
-# possessive, or "is"/"has") is dropped: "ben wilson's take" names the guest, "what's" is "what".
+# possessive, or "is"/"has") is dropped: "ben wilson's take" names the guest; after a question word it is "is".
 _CLITICS = (("n't", "not"), ("'re", "are"), ("'ve", "have"), ("'ll", "will"), ("'d", "would"), ("'m", "am"))
+# After these, "'s" is "is" (or "has"), never a possessive.
+_IS_BEFORE = frozenset("what who where when why how that it there here he she this".split())
 _NOT_BASE = {"ca": "can", "wo": "will", "sha": "shall", "ai": "is"}  # "can't", "won't", "shan't", "ain't"
 
 
@@ -157,7 +159,11 @@ def expand_contractions(words: list[str]) -> list[str]:
                 out += [_NOT_BASE.get(base, base) if clitic == "n't" else base, full]
                 break
         else:
-            out.append(word.removesuffix("'s") or word)
+            base = word.removesuffix("'s")
+            if base != word and base in _IS_BEFORE:
+                out += [base, "is"]  # "what's a data translator": "what is"
+            else:
+                out.append(base or word)
     return out
 
 

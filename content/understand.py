@@ -53,6 +53,8 @@ _DEFINE_BEFORE = re.compile(
     r"^(?:(?:hey|hi|so|ok|okay|please|pls) )*(?:"
     r"(?:what|wat|who)(?: exactly| actually| really)? (?:is|are|does|do|makes|should|must|would|can)"
     + _ARTICLE
+    # "genuinely curious what a CDO spends their week on": asked inside a sentence, with an article
+    + r"|(?:.* )?(?:what|wat)(?: exactly| actually| really)?(?: (?:is|are|does|do))? (?:an|a|the)"
     + r"|(?:.* )?(?:become|becoming|be|get into|getting into|break into|start as|work as|working as|hired as"
     r"|a job as|a career as|hired (?:straight |directly )?into)"
     + _ARTICLE
@@ -450,12 +452,16 @@ class Reader:
             # Words the content never uses may be the real subject before the name ("my data scientist friend"),
             # but not when what follows asks outright what the role does.
             define_before = _DEFINE_BEFORE.match(before)
+            # A role of another trade: "a product owner of a coffee franchise", "a CDO in finance".
+            qualified = bool(_QUALIFIER.match(after) and set(after.split()[1:5]) & set(analysis.foreign))
+            # An unknown word right after the name makes the role a modifier ("what does a data scientist
+            # girlfriend want"); unknown words further on are asides ("... spend their week on? meetings?").
+            modifier = qualified or (bool(after) and after.split()[0] in analysis.foreign)
             asks_what_it_is = (
-                define_before and (analysis.foreign_weight < 1 or _DOES_AFTER.match(after))
+                define_before and (analysis.foreign_weight < 1 or _DOES_AFTER.match(after) or not modifier)
             ) or _DEFINE_AFTER.search(after)
             # A move, told with words of the member's own life ("home with my kids for years, can I break into
-            # AI engineering"); not a role of another trade ("a product owner of a coffee franchise").
-            qualified = _QUALIFIER.match(after) and set(after.split()[1:5]) & set(analysis.foreign)
+            # AI engineering"); not a role of another trade.
             if _BECOME_BEFORE.search(before) and analysis.foreign_weight >= 1 and not qualified:
                 return "transition"
             if asks_what_it_is and not _from_to(words, analysis.roles):

@@ -153,6 +153,22 @@ def test_define_a_role(small: Library, question: str) -> None:
     assert answer(small, question) == ("role", "data-engineer")
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what's a data engineer... is that a real job or a buzzword someone made up",
+        "genuinely curious what a data engineer does all week. meetings? decks?",
+    ],
+)
+def test_what_a_role_is_asked_with_asides_after_the_name(small: Library, question: str) -> None:
+    assert answer(small, question) == ("role", "data-engineer")
+
+
+def test_a_role_named_before_an_unknown_noun_is_not_the_subject(small: Library) -> None:
+    assert answer(small, "what does a data engineer girlfriend want for her birthday") is None
+    assert answer(small, "what is a data engineer in plumbing and heating") is None
+
+
 def test_asking_advice_after_a_role_is_not_asking_what_the_role_does(small: Library) -> None:
     trace = small.resolver.resolve("data engineer here, what would you do about flaky tests?", explain_it=True).trace
     assert "intent:     define" not in trace
