@@ -458,8 +458,19 @@ class Resolver:
         if analysis.intent == "transition":
             return self._transition(analysis, trace)
         if len(mentions) >= 2:
-            second = roles[1] if len(roles) > 1 else mentions[1]
-            pair = self._pair_resolution(roles[0], second)
+            first, second = roles[0], roles[1] if len(roles) > 1 else mentions[1]
+            asked = analysis.asked_role
+            if asked is not None and len(roles) > 1 and asked.ref != first.ref:
+                # "DS here. What does an ML PM do that a regular PM doesn't?": the role asked about, and the next.
+                later = [e for e in roles if e.start > asked.start]
+                first, second = asked, later[0] if later else roles[0]
+            pair = self._pair_resolution(first, second)
+            if pair.hit is None and asked is not None and asked.ref == first.ref:
+                # No line between them: "what does a data engineering manager do that a senior DE doesn't" asks
+                # about the first.
+                role = self._content.roles[asked.ref]
+                why = "what the role asked about does (no line is drawn to the other)"
+                return trace.done(Resolution(Hit("role", role.id, asked.score, role.name)), why)
             if (pair.hit is None or pair.hit.kind == "role") and analysis.terms:
                 # No line is drawn between the two (or one role is named twice, "platform data engineers versus
                 # product-facing data engineers"), but the question has a topic: an entry may cover it.

@@ -86,6 +86,8 @@ _BECOME_BEFORE = re.compile(
     + _ARTICLE
     + "$"
 )
+# "... what does an X ...": the role a question asks about, wherever it stands among the roles it names.
+_ASKED_ABOUT = re.compile(r"\b(?:what|wat)(?: exactly| actually| really)? (?:does|do|is|are)" + _ARTICLE + "$")
 _QUALIFIER = re.compile(r"^(?:of|at|for|in) ")
 # "what does a data architect actually do all day, is it just ...": asked outright, before the role and after it.
 _DOES_AFTER = re.compile(r"^(?:(?:actually|really|even|exactly|usually|typically) )?(?:do|does)\b")
@@ -182,6 +184,11 @@ class Analysis:
             if not " ".join(self.words[: entity.start]).endswith(_SOURCE_CUES):
                 return entity
         return roles[-1] if roles else None
+
+    @property
+    def asked_role(self) -> Entity | None:
+        """The role a 'what does a(n) X do' names, wherever it stands in the question."""
+        return next((e for e in self.roles if _ASKED_ABOUT.search(" ".join(self.words[: e.start]))), None)
 
     @property
     def guests(self) -> list[Entity]:

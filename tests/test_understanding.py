@@ -531,3 +531,14 @@ def test_who_owns_one_thing_and_who_owns_another_is_the_line_between_them(librar
     assert answer(library, "who owns the data model design: lead or architect?") == ("role", "data-architect")
     question = "on our data team who owns hiring, and who owns the data model design: lead or architect?"
     assert answer(library, question) == ("boundary", "data-architect-vs-data-team-lead")
+
+
+def test_what_one_role_does_that_another_does_not(library: Library) -> None:
+    # no line is drawn between the two: the role asked about
+    question = (
+        "I'm offered the manager track. What does a data engineering manager actually do that a senior DE doesn't?"
+    )
+    assert answer(library, question) == ("role", "data-engineering-manager")
+    # a line is drawn: the two roles the question asks about, not the member's own role named first
+    question = "Data scientist here. What does an ML product manager do that a regular product manager doesn't?"
+    assert answer(library, question) == ("boundary", "ml-pm-vs-product-manager")
