@@ -13,6 +13,7 @@ The index is built once per content load. Resolution runs in stages, cheapest an
 from __future__ import annotations
 
 import copy
+import heapq
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -135,6 +136,7 @@ class Resolver:
         self._index_text(content, main)
         main.finish()
         self._index: Searchable = main
+        self._kind_rank = [_KIND_ORDER[target.kind] for target in self._docs]  # ties: moments first, then ...
         self._owners, self._owner_ids = self._index_owners(content, analyses)
         self._related = self._relations(content)
         self._episode_docs = self._moments_by_episode(content)
@@ -678,7 +680,9 @@ class Resolver:
 
     def _ranked(self, analysis: Analysis, role: Entity | None, trace: _Trace) -> Resolution:
         entity_docs = self._about_role(role.ref) if role is not None else set()
-        everything = self._rank(analysis, analysis.intent, entity_docs=entity_docs, role=role, limit=None)
+        # Every entry is ranked only when the named role's own entry must be found among them.
+        limit = None if role is not None else MAX_SUGGESTIONS * 3
+        everything = self._rank(analysis, analysis.intent, entity_docs=entity_docs, role=role, limit=limit)
         ranked = everything[: MAX_SUGGESTIONS * 3]
         trace.add(*self._candidates(ranked))
         if role is not None and ranked:
@@ -752,6 +756,7 @@ class Resolver:
             for doc in self._index.docs_with(term):
                 covering[doc] += w
         ranked = []
+        kind_rank = self._kind_rank
         for doc, score in scores.items():
             target = self._docs[doc]
             related = doc in entity_docs
@@ -762,9 +767,10 @@ class Resolver:
                 prior = max(prior, 1.0)  # the role the question names is never a long shot
             weighted = (score + (1.0 if related else 0.0)) * prior  # entries about a named role start one point up
             # An entry that covers more of the question outranks one that only repeats part of it more often.
-            ranked.append((doc, coverage, weighted * (COVERAGE_FLOOR + coverage)))
-        ranked.sort(key=lambda item: (-item[2], _KIND_ORDER[self._docs[item[0]].kind], item[0]))
-        return ranked if limit is None else ranked[:limit]
+            # Sorted as plain tuples: best score first, then moments before boundaries, roles and episodes.
+            ranked.append((-weighted * (COVERAGE_FLOOR + coverage), kind_rank[doc], doc, coverage))
+        best = sorted(ranked) if limit is None else heapq.nsmallest(limit, ranked)
+        return [(doc, coverage, -negative) for negative, _, doc, coverage in best]
 
     def _runner_up(self, ranked: list[tuple[int, float, float]]) -> float:
         """The best score outside the winner's episode: a moment's own episode is no rival to it."""
