@@ -136,7 +136,7 @@ class Resolver:
         self._index_text(content, main)
         main.finish()
         self._index: Searchable = main
-        self._kind_rank = [_KIND_ORDER[target.kind] for target in self._docs]  # ties: moments first, then ...
+        self._kind_rank = [_KIND_ORDER[target.kind] for target in self._docs]  # per entry, for ties: moments first
         self._owners, self._owner_ids = self._index_owners(content, analyses)
         self._related = self._relations(content)
         self._episode_docs = self._moments_by_episode(content)

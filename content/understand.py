@@ -28,7 +28,7 @@ MIN_CORRECTED = 6  # topic words shorter than this are never corrected as typos
 MAX_SPAN = 4  # the longest name, in words, looked for inside a question
 GUEST_SPAN_MIN = 8  # characters of a span that may be a misspelt guest's full name
 MAX_WORDS = 40  # words of a question that are read: bounds the work for pasted walls of text
-STORY_SHARE = 0.5  # weight of a "who owns" question's words told before it asks ("our DS keeps tuning, who ...")
+STORY_SHARE = 0.5  # weight of a "who owns" question's story words ("our DS keeps tuning, who ...") against its task
 
 _TIMESTAMP = re.compile(r"^(?:\d{1,2}:)?\d{1,2}:\d{2}$")
 _OWNER_WORDS = ("who", "whose", "which role", "what role", "which team", "what team", "which job")
@@ -142,7 +142,7 @@ class Term:
     term: str
     similarity: float = 1.0
     at: int = -1  # the word's position in the question
-    story: bool = False  # told before a "who owns" question asks: weighs STORY_SHARE
+    story: bool = False  # the story around a "who owns" question, not its task: weighs STORY_SHARE
 
 
 @dataclass
