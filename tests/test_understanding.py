@@ -545,3 +545,8 @@ def test_what_one_role_does_that_another_does_not(library: Library) -> None:
     # a line is drawn: the two roles the question asks about, not the member's own role named first
     question = "Data scientist here. What does an ML product manager do that a regular product manager doesn't?"
     assert answer(library, question) == ("boundary", "ml-pm-vs-product-manager")
+
+
+def test_a_red_flag_emoji_is_the_words_red_flag() -> None:
+    assert words("jd lists 40 tools 🚩🚩") == ["jd", "lists", "40", "tools", "red", "flag", "red", "flag"]
+    assert words("legit or nah 🤷") == ["legit", "or", "nah"]
