@@ -68,8 +68,8 @@ _DEFINE_AFTER = re.compile(
     r"\b(?:what|wat) (?:would|does|do|will|should|is|are)(?: (?:that|this|it|such an?|the|they|he|she))?"
     r"(?: (?:person|role|job|position|people|hire))?(?: (?:actually|really|even|exactly|usually|supposed to))?"
     r" (?:do|be doing|doing|involve|involves|entail|entails|build|builds|work on|works on)\b"
-    # "... is that an actual role??", "is that somebody who builds models, or something else?"
-    r"|\bis (?:that|this|it) (?:even )?(?:an? )?(?:actual|real|legit|proper) (?:role|job|title|thing|position)\b"
+    # "... is that an actual role??", "is dataops engineer even a real job", "is that somebody who builds models?"
+    r"|\ban? (?:actual|real|legit|proper) (?:role|job|title|position)\b"
     r"|\bis (?:that|this) (?:somebody|someone|a person) who\b"
 )
 # A career move between roles: "I'm a project manager, could I switch to data science", "from marketing to X".

@@ -161,6 +161,7 @@ def test_define_a_role(small: Library, question: str) -> None:
         "my boss keeps calling me our 'data engineer'. is that an actual role?? what is it supposed to involve",
         "we're hiring a data engineer. is that somebody who builds models, or something else entirely?",
         "saw a post for a 'data engineer' at a fintech, what does that person even build?",
+        "ppl keep saying pipelines are just plumbing... is data engineer even a real job or nah",
     ],
 )
 def test_what_a_role_is_asked_with_asides_after_the_name(small: Library, question: str) -> None:
