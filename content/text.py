@@ -22,7 +22,7 @@ _NOT_WORD = re.compile(r"[^\w@:.' ]+")
 # Phones type a typographic apostrophe ("we’ve", "Ben Wilson’s"): it is the same apostrophe.
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 # Emoji that carry a word in members' chat ("40 tools listed 🚩🚩"); every other symbol is punctuation.
-_EMOJI_WORDS = str.maketrans({"\U0001f6a9": " red flag "})
+_EMOJI_WORDS = str.maketrans({"\U0001f6a9": " red flag ", "\u2192": " to "})  # "devops → data eng"
 _SPACES = re.compile(r"\s+")
 
 # Function words: they carry no topic in any question ("where does batch scoring sit?").
@@ -72,7 +72,8 @@ def strip_mentions(text: str) -> str:
 def normalize(text: str) -> str:
     """Fold case, width and punctuation so that 'ML-Engineer', 'ml engineer' and 'ＭＬ engineer' compare equal."""
     text = unicodedata.normalize("NFKC", strip_control(text[: MAX_QUERY_CHARS * 2]))
-    text = _SEPARATORS.sub(" ", text.casefold().translate(_APOSTROPHES).translate(_EMOJI_WORDS))
+    text = text.casefold().translate(_APOSTROPHES).translate(_EMOJI_WORDS).replace("->", " to ")
+    text = _SEPARATORS.sub(" ", text)
     text = _NOT_WORD.sub(" ", text)
     # Keep '@' and ':' inside moment keys (ml-production@44:23) but not as trailing punctuation.
     words = [w.strip(".:'") for w in _SPACES.split(text)]

@@ -489,6 +489,9 @@ class Reader:
         return "topic"
 
 
+_DIFFERENCE = frozenset({"difference", "differences", "different", "vs", "versus", "compare", "compared"})
+
+
 def _from_to(words: list[str], roles: list[Entity]) -> bool:
     """'from marketing to analytics engineer': a role right after 'to'/'into', with 'from' somewhere before it."""
     for entity in roles:
@@ -496,6 +499,11 @@ def _from_to(words: list[str], roles: list[Entity]) -> bool:
         while before and before[-1] in ("a", "an", "the"):
             before = before[:-1]
         if before and before[-1] in ("to", "into") and "from" in before:
+            return True
+        # 'went devops -> data eng': one role, then 'to' (an arrow in chat), then the next; not 'swe -> mle, is the
+        # diff just the math' (a difference asked about).
+        ends = {e.start + len(e.text.split()) for e in roles if e is not entity}
+        if len(before) >= 2 and before[-1] == "to" and len(before) - 1 in ends and not _DIFFERENCE & set(words):
             return True
         # 'can someone from marketing really become an analytics engineer': a source, then a move into the role.
         if "from" in before and _BECOME.search(" ".join(before[before.index("from") :])):

@@ -551,3 +551,11 @@ def test_what_one_role_does_that_another_does_not(library: Library) -> None:
 def test_a_red_flag_emoji_is_the_words_red_flag() -> None:
     assert words("jd lists 40 tools 🚩🚩") == ["jd", "lists", "40", "tools", "red", "flag", "red", "flag"]
     assert words("legit or nah 🤷") == ["legit", "or", "nah"]
+
+
+def test_an_arrow_between_two_roles_is_a_move_unless_a_difference_is_asked(small: Library) -> None:
+    assert words("ds -> de") == ["ds", "to", "de"] and words("ds → de") == ["ds", "to", "de"]
+    trace = small.resolver.resolve("went ds -> de after years of notebooks, worth it?", explain_it=True).trace
+    assert "intent:     transition" in trace
+    trace = small.resolver.resolve("ds -> de, is the difference just the pipelines?", explain_it=True).trace
+    assert "intent:     transition" not in trace
