@@ -147,15 +147,7 @@ def answer(library: Library, question: str) -> tuple[str, str] | None:
         # the role first, the question after it
         "saw an opening for a data engineer, what would that person actually do?",
         "data engineer: what do they do all day",
-    ],
-)
-def test_define_a_role(small: Library, question: str) -> None:
-    assert answer(small, question) == ("role", "data-engineer")
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
+        # asides around the name
         "what's a data engineer... is that a real job or a buzzword someone made up",
         "genuinely curious what a data engineer does all week. meetings? decks?",
         "my boss keeps calling me our 'data engineer'. is that an actual role?? what is it supposed to involve",
@@ -164,7 +156,7 @@ def test_define_a_role(small: Library, question: str) -> None:
         "ppl keep saying pipelines are just plumbing... is data engineer even a real job or nah",
     ],
 )
-def test_what_a_role_is_asked_with_asides_after_the_name(small: Library, question: str) -> None:
+def test_define_a_role(small: Library, question: str) -> None:
     assert answer(small, question) == ("role", "data-engineer")
 
 
