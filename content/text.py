@@ -19,10 +19,10 @@ MAX_QUERY_CHARS = 300
 _MENTIONS = re.compile(r"<[@#!][^>]*>|(?<!\w)@(?:everyone|here|channel)\b", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[-_/\\|]+")
 _NOT_WORD = re.compile(r"[^\w@:.' ]+")
-# Phones type a typographic apostrophe ("we’ve", "Ben Wilson’s"): it is the same apostrophe.
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
-# Emoji that carry a word in members' chat ("40 tools listed 🚩🚩"); every other symbol is punctuation.
-_EMOJI_WORDS = str.maketrans({"\U0001f6a9": " red flag ", "\u2192": " to "})  # "devops → data eng"
+# One pass over a question's characters: phones type a typographic apostrophe ("we’ve", "Ben Wilson’s"), which is
+# the same apostrophe; and a few symbols carry a word in members' chat ("40 tools listed 🚩🚩", "devops → data eng").
+# Every other symbol is punctuation.
+_CHARACTERS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\U0001f6a9": " red flag ", "\u2192": " to "})
 _SPACES = re.compile(r"\s+")
 
 # Function words: they carry no topic in any question ("where does batch scoring sit?").
@@ -72,7 +72,7 @@ def strip_mentions(text: str) -> str:
 def normalize(text: str) -> str:
     """Fold case, width and punctuation so that 'ML-Engineer', 'ml engineer' and 'ＭＬ engineer' compare equal."""
     text = unicodedata.normalize("NFKC", strip_control(text[: MAX_QUERY_CHARS * 2]))
-    text = text.casefold().translate(_APOSTROPHES).translate(_EMOJI_WORDS).replace("->", " to ")
+    text = text.casefold().translate(_CHARACTERS).replace("->", " to ")  # "devops -> data eng", as the arrow
     text = _SEPARATORS.sub(" ", text)
     text = _NOT_WORD.sub(" ", text)
     # Keep '@' and ':' inside moment keys (ml-production@44:23) but not as trailing punctuation.
