@@ -277,9 +277,10 @@ class Reader:
             # The task is what follows the question word; what the member told before it, or in a clause after it
             # ("... good enough to ship, when the DS wants two more weeks to tune it"), is the story around it,
             # unless the task has no words of its own ("the feature table never landed, who's on the hook for that?").
-            asked = _OWNER_CUE.search(" ".join(words))
-            analysis.asks_both = bool(_SECOND_OWNER.search(" ".join(words)))
-            start = len(" ".join(words)[: asked.start()].split()) if asked else 0
+            text = " ".join(words)
+            asked = _OWNER_CUE.search(text)
+            analysis.asks_both = bool(_SECOND_OWNER.search(text))
+            start = len(text[: asked.start()].split()) if asked else 0
             end = next((i for i in range(start + 1, len(words)) if words[i] in _CLAUSE_STARTS), len(words))
             if not any(start <= t.at < end for t in analysis.terms):
                 start, end = 0, len(words)
