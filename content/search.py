@@ -637,10 +637,20 @@ class Resolver:
             named = analysis.roles[0].ref
             context = self._about_role(named)
             for doc in scores:
-                owner = self._owner_ids[doc]
-                kind = "role" if owner in self._content.roles else "boundary"
-                if owner != named and self._doc_of[(kind, owner)] in context:
+                if self._owner_ids[doc] != named and self._owner_doc(doc) in context:
                     scores[doc] *= CONTEXT_OWNER
+        offered = analysis.offered_role if len(analysis.roles) == 1 else None
+        if offered is not None:
+            # "..., the PM or the engineers?": the member offers two sides, so the answer is one of the offered
+            # role's boundaries (or the side of it that owns the task), not a third role with no line to it.
+            about = self._related.get(offered.ref, set())
+            scores = {
+                d: sc
+                for d, sc in scores.items()
+                if self._owner_ids[d] in self._content.boundaries and self._owner_doc(d) in about
+            }
+            if not scores:
+                return None
         ranked = sorted(scores.items(), key=lambda item: -item[1])
         best, score = ranked[0]
         covered = sum(w for term, w in weights.items() if self._owners.has(term, best))
@@ -667,6 +677,11 @@ class Resolver:
             return trace.done(Resolution(hit), "the role whose work covers the task, clearly ahead of the next")
         return None
 
+    def _owner_doc(self, owner_doc: int) -> int:
+        """The main index's document for an entry of the owners' index."""
+        owner = self._owner_ids[owner_doc]
+        return self._doc_of[("role" if owner in self._content.roles else "boundary", owner)]
+
     def _owning_side(self, boundary: Boundary, weights: dict[str, float]) -> str | None:
         """The one side of a boundary whose owned items carry the task's words, or None when both or neither do."""
         covered = {}
@@ -682,7 +697,10 @@ class Resolver:
         entity_docs = self._about_role(role.ref) if role is not None else set()
         # Every entry is ranked only when the named role's own entry must be found among them.
         limit = None if role is not None else MAX_SUGGESTIONS * 3
-        everything = self._rank(analysis, analysis.intent, entity_docs=entity_docs, role=role, limit=limit)
+        # "who decides X, the PM or the engineers?": only entries about the role offered can answer.
+        offered = analysis.offered_role if analysis.intent == "who_owns" and len(analysis.roles) == 1 else None
+        only = self._related.get(offered.ref) if offered is not None else None
+        everything = self._rank(analysis, analysis.intent, only, entity_docs=entity_docs, role=role, limit=limit)
         ranked = everything[: MAX_SUGGESTIONS * 3]
         trace.add(*self._candidates(ranked))
         if role is not None and ranked:

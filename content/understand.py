@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import Literal
 
 from rapidfuzz import fuzz, process
@@ -180,6 +181,17 @@ class Analysis:
         return list(seen.values())
 
     @property
+    def offered_role(self) -> Entity | None:
+        """'who owns the roadmap, the PM or the engineers?': a role the member offers as one of the answers."""
+        for entity in self.roles:
+            end = entity.start + len(entity.text.split())
+            before = self.words[max(0, entity.start - 2) : entity.start]
+            after = self.words[end : end + 1]
+            if after == ["or"] or "or" in before:
+                return entity
+        return None
+
+    @property
     def target_role(self) -> Entity | None:
         """In a career move, the role the member wants: the last one not introduced by 'from', 'I am a'..."""
         roles = self.roles
@@ -310,7 +322,28 @@ class Reader:
             analysis.entities.append(entity)
             taken.update(range(i, i + size))
             i += size
+        self._settings(words, analysis)
         return taken
+
+    def _settings(self, words: list[str], analysis: Analysis) -> None:
+        """A role named first as the setting qualifies a role named after it: "on our internal ML platform team,
+        who owns the roadmap, the PM or the engineers?" asks about the ML platform PM. The setting stays a word of
+        the question, not a second role; only a qualified form that names another role counts."""
+        roles = [e for e in analysis.entities if e.kind == "role"]
+        for setting, later in pairwise(roles):
+            i = setting.start
+            if i and words[i - 1] not in _POSTPOSED and words[i - 1] not in _DETERMINERS:
+                i -= 1  # one adjective: "our internal ML platform"
+            if i and words[i - 1] in _DETERMINERS:
+                i -= 1
+            if not i or words[i - 1] not in _POSTPOSED:
+                continue
+            role = self._roles_exact.get(f"{setting.text} {later.text}")
+            if role is None or role == later.ref:
+                continue
+            qualified = Entity("role", role, later.text, later.start, later.score)
+            analysis.entities = [qualified if e is later else e for e in analysis.entities if e is not setting]
+            return
 
     def _name_at(self, words: list[str], i: int) -> tuple[Entity, int] | None:
         """The longest name starting at word ``i``: exact, then by stem, then (for longer spans) with typos."""

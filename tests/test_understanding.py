@@ -551,3 +551,20 @@ def test_an_arrow_between_two_roles_is_a_move_unless_a_difference_is_asked(small
     assert "intent:     transition" in trace
     trace = small.resolver.resolve("ds -> de, is the difference just the pipelines?", explain_it=True).trace
     assert "intent:     transition" not in trace
+
+
+def test_a_role_named_first_as_the_setting_qualifies_the_role_named_after_it(library: Library) -> None:
+    """ "On our ML platform team ... the PM" is the ML platform's PM; the setting is not a second role."""
+    assert answer(library, "on our ML platform team, what does the PM do?") == ("role", "ml-product-manager")
+    question = "for our internal ML platform, who owns the roadmap, the PM or the staff engineers?"
+    assert answer(library, question) in {("boundary", "ml-pm-vs-mle"), ("moment", "ml-pm-platform-strategy@28:37")}
+
+
+def test_a_role_offered_as_one_of_two_answers_gets_a_line_it_draws(library: Library) -> None:
+    """ "..., the PM or the engineers?": the member offers two sides, so the answer is a boundary of the offered
+    role (or the side of it that owns the task), never a role with no line to it."""
+    question = "On an internal ML platform, who decides how a feature actually gets built, the PM or the engineers?"
+    found = answer(library, question)
+    assert found is not None
+    lines = [b for b in library.content.boundaries.values() if "ml-product-manager" in b.roles]
+    assert found in {("boundary", b.id) for b in lines} | {("role", r) for b in lines for r in b.roles}
