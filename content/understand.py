@@ -119,6 +119,9 @@ _GUEST_FRAME = frozenset(
     argued guest guests guy guys gal speaker speakers researcher researchers person opinion view views take
     """.split()
 )
+# Frame words only beside a role: "the definition of an MLOps engineer" asks what the role is, "the one true
+# definition of active users" asks about a metric's definition.
+_FRAMES_OF_ROLES_ONLY = frozenset({"definition"})
 _FRAMES = STOPWORDS | ROLE_FRAME_WORDS | _QUESTION_FRAME | _GUEST_FRAME | _EPISODE_WORDS
 _FRAME_STEMS = frozenset(stem(w) for w in ROLE_FRAME_WORDS | _QUESTION_FRAME | _GUEST_FRAME)
 
@@ -445,7 +448,7 @@ class Reader:
             if i in taken:
                 previous = None
                 continue
-            if word in _FRAMES:
+            if word in _FRAMES and not (word in _FRAMES_OF_ROLES_ONLY and not analysis.roles):
                 continue
             if word in self.lexicon.filler or word.isdigit() or len(word) == 1:
                 analysis.filler.append(word)

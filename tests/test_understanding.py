@@ -568,3 +568,9 @@ def test_a_role_offered_as_one_of_two_answers_gets_a_line_it_draws(library: Libr
     assert found is not None
     lines = [b for b in library.content.boundaries.values() if "ml-product-manager" in b.roles]
     assert found in {("boundary", b.id) for b in lines} | {("role", r) for b in lines for r in b.roles}
+
+
+def test_definition_frames_a_role_but_is_a_topic_without_one(library: Library) -> None:
+    assert answer(library, "definition of an MLOps engineer") == ("role", "mlops-engineer")
+    trace = library.resolver.resolve("who should own the definition of active users?", explain_it=True).trace
+    assert any(line.startswith("topic:") and "definition" in line for line in trace)
