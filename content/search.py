@@ -53,6 +53,7 @@ FILLER_SIMILARITY = 0.4  # an everyday word the entry shares with the question a
 COVERAGE_FLOOR = 4.0  # ranking multiplies the score by (this + coverage)
 MAX_SUGGESTIONS = 3
 _COMPARISON_TITLE = re.compile(r"\b(?:vs|versus)\b")
+_MOVE_TITLE = re.compile(r"\b(?:from|into|transition|become|becoming|after)\b|(?<!how )\bto\b")
 MAX_COMPLETIONS = 25  # Discord's limit on autocomplete choices
 
 # Per intent, how much each kind of entry is preferred when scores are close.
@@ -572,8 +573,10 @@ class Resolver:
         for doc in episodes_ranked[:3]:
             # An episode about the move names both ends of it in its title ("From Marketing to Analytics ...").
             episode = self._content.episodes[self._docs[doc].id]
-            if _COMPARISON_TITLE.search(normalize(episode.title)):
-                continue  # "Big Data Engineer vs Data Scientist" compares the two ends; it is not about the move
+            if _COMPARISON_TITLE.search(normalize(episode.title)) or not _MOVE_TITLE.search(normalize(episode.title)):
+                # "Big Data Engineer vs Data Scientist" compares the two ends, "Hiring Data Scientists & Analysts"
+                # names both for another reason: an episode about a move says so ("From ... to", "Transition").
+                continue
             title = set(self._index.analyze(episode.title))
             if others & title and target_names & title:
                 hit = Hit("episode", episode.id, 100.0, episode.title)

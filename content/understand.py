@@ -84,7 +84,7 @@ _BECOME = re.compile(r"\b(?:become|becoming|get into|getting into|break into|swi
 _BECOME_BEFORE = re.compile(
     r"\b(?:become|becoming|get into|getting into|break into|breaking into|go into|going into|turn into|turning into"
     r"|(?:move|moving|switch|switching|transition|transitioning|pivot|pivoting)(?: over)? (?:in)?to|get hired as"
-    r"|jump into|jumping into|back in as|land|landing"
+    r"|jump into|jumping into|back in as|land|landing|end up as|ended up as|ending up as"
     r"|(?<!was )(?<!were )(?<!been )(?<!got )hired (?:straight |directly )?(?:as|into))"  # "I was hired as a DS but
     # ..." is the job they have
     + _ARTICLE
@@ -184,6 +184,20 @@ class Analysis:
         return list(seen.values())
 
     @property
+    def moved_to(self) -> Entity | None:
+        """The role named right after a move verb ("how do people end up as data architects"), unless it is one
+        side of a choice ("become a data engineer or a data scientist")."""
+        if _DIFFERENCE.intersection(self.words):
+            return None
+        for entity in self.roles:
+            end = entity.start + len(entity.text.split())
+            if self.words[end : end + 1] == ["or"] or self.words[max(0, entity.start - 2) : entity.start].count("or"):
+                continue
+            if _BECOME_BEFORE.search(" ".join(self.words[: entity.start])):
+                return entity
+        return None
+
+    @property
     def offered_role(self) -> Entity | None:
         """'who owns the roadmap, the PM or the engineers?': a role the member offers as one of the answers."""
         for entity in self.roles:
@@ -196,7 +210,11 @@ class Analysis:
 
     @property
     def target_role(self) -> Entity | None:
-        """In a career move, the role the member wants: the last one not introduced by 'from', 'I am a'..."""
+        """In a career move, the role the member wants: the one right after a move verb ("made the jump into data
+        engineering"), else the last one not introduced by 'from', 'I am a'..."""
+        moved = self.moved_to
+        if moved is not None:
+            return moved
         roles = self.roles
         for entity in reversed(roles):
             if not " ".join(self.words[: entity.start]).endswith(_SOURCE_CUES):
@@ -517,6 +535,8 @@ class Reader:
             return "who_owns"
         if analysis.roles and (_TRANSITION.search(text) or _from_to(words, analysis.roles)):
             return "transition"
+        if len(analysis.roles) >= 2 and analysis.moved_to is not None:
+            return "transition"  # "been doing devops for years, has anyone made the jump into data engineering?"
         if len(analysis.roles) >= 2:
             return "compare"
         if analysis.asks_for_episode:

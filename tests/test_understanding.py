@@ -574,3 +574,32 @@ def test_definition_frames_a_role_but_is_a_topic_without_one(library: Library) -
     assert answer(library, "definition of an MLOps engineer") == ("role", "mlops-engineer")
     trace = library.resolver.resolve("who should own the definition of active users?", explain_it=True).trace
     assert any(line.startswith("topic:") and "definition" in line for line in trace)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # a move verb right before one of two roles names the move's target; the other role is where they come from
+        (
+            "been doing devops and config management for years, has anyone made the jump into data engineering?",
+            ("episode", "devops-to-data-engineering"),
+        ),
+        (
+            "How do people end up as data architects? Can a junior apply or is it something you grow into "
+            "after years of DE?",
+            ("role", "data-architect"),
+        ),
+        # ...but not one side of a choice
+        ("should I become a data engineer or a data scientist?", ("boundary", "data-scientist-vs-data-engineer")),
+    ],
+)
+def test_a_move_verb_before_one_of_two_roles_is_a_move_into_it(
+    library: Library, question: str, expected: tuple[str, str]
+) -> None:
+    assert answer(library, question) == expected
+
+
+def test_an_episode_naming_both_roles_for_another_reason_is_not_about_the_move(library: Library) -> None:
+    question = "I'm a data analyst. What would I need to add before I could call myself a data scientist?"
+    assert "intent:     transition" in library.resolver.resolve(question, explain_it=True).trace
+    assert answer(library, question) != ("episode", "hiring-data-scientists-and-analysts")
