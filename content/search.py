@@ -118,6 +118,7 @@ class _Reading:
 
     first: Analysis | None = None
     last: Analysis | None = None
+    guest_fallback: bool = False  # a named guest's episode, given because no moment of theirs covered the topic
 
 
 class Resolver:
@@ -415,9 +416,12 @@ class Resolver:
         """Resolve any text; never raises. With ``explain_it``, the resolution carries a readable trace."""
         reading = _Reading()
         found = self._resolve(query, explain_it, reading)
-        if found.hit is not None or found.pair is not None or self._second is None or reading.last is None:
+        if self._second is None or reading.last is None or found.pair is not None:
             return found
-        # Nothing in the content's own words: a moment whose asks say the member's problem may still answer it, if
+        if found.hit is not None and not reading.guest_fallback:
+            return found
+        # Nothing in the content's own words (or only a named guest's episode, none of their moments): a moment whose
+        # asks say the member's problem may still answer it, if
         # it covers enough of the question and at least MEMBERS_WORDS_TERMS of its words ("good name for my AI
         # startup" shares two words with an ask about AI jobs at startups, and is still no question of ours).
         again = _Reading(first=reading.last)
@@ -427,7 +431,9 @@ class Resolver:
             return found
         terms = {t.term for t in again.last.terms} if again.last is not None else set()
         doc = self._second._doc_of[("moment", hit.id)]
-        if sum(self._second._index.has(term, doc) for term in terms) < MEMBERS_WORDS_TERMS:
+        # A named guest already narrows the search down to their episodes: the name counts as one of the words.
+        needed = MEMBERS_WORDS_TERMS - (1 if reading.guest_fallback else 0)
+        if sum(self._second._index.has(term, doc) for term in terms) < needed:
             return found
         # Show what the second search read and ranked: the words the asks know, and its candidates.
         shown = [line for line in second.trace if line.startswith(("topic:", "unknown:", "candidate:"))]
@@ -485,7 +491,7 @@ class Resolver:
         if fuzzy is not None:  # a misspelt guest or title ("simon stiebelehner"); role typos are read per name
             return trace.done(Resolution(fuzzy), f"a misspelt name of episode {fuzzy.id}")
         if analysis.guests:
-            return self._guest(analysis, trace)
+            return self._guest(analysis, trace, reading)
         if roles and (analysis.intent == "define" or not (analysis.terms or analysis.foreign)):
             role = self._content.roles[roles[0].ref]
             why = "what the role is or does" if analysis.intent == "define" else "one role, nothing else"
@@ -589,7 +595,7 @@ class Resolver:
             return trace.done(Resolution(self._hit(*ranked[0])), "a moment that covers the whole question")
         return trace.done(Resolution(Hit("role", role.id, target.score, role.name)), "a move into this role")
 
-    def _guest(self, analysis: Analysis, trace: _Trace) -> Resolution:
+    def _guest(self, analysis: Analysis, trace: _Trace, reading: _Reading) -> Resolution:
         """A guest's moment on the question's topic, the moment at a named timestamp, or the guest's episode."""
         episodes = tuple(dict.fromkeys(e for g in analysis.guests for e in g.episodes))
         for at in analysis.timestamps:
@@ -616,6 +622,7 @@ class Resolver:
         if analysis.foreign_weight < 1 or analysis.terms:
             # The guest is named and the topic is (at least partly) ours: their episode is the honest answer, even
             # without a moment; its menu lists every moment. Only a question with none of our words is refused.
+            reading.guest_fallback = True  # the members' words may still find the moment
             return trace.done(Resolution(episode_hit, others), "the guest's episode: no moment covers the topic")
         suggestions = (episode_hit, *[self._hit(d, c) for d, c, _ in ranked[:2] if c >= SUGGEST]) if ranked else ()
         return trace.done(Resolution(None, _unique(suggestions)), "the guest never covers this topic")

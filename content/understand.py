@@ -28,6 +28,8 @@ NAME_SPAN_CUTOFF = 88  # a misspelt role name inside a question ("data enginer")
 MIN_CORRECTED = 6  # topic words shorter than this are never corrected as typos
 MAX_SPAN = 4  # the longest name, in words, looked for inside a question
 GUEST_SPAN_MIN = 8  # characters of a span that may be a misspelt guest's full name
+GUEST_WORD_MIN = 5  # characters of a word that may be a guest's misspelt first name or surname
+GUEST_WORD_LONG = 8  # ...which may have two typos from this length on
 MAX_WORDS = 40  # words of a question that are read: bounds the work for pasted walls of text
 STORY_SHARE = 0.5  # weight of a "who owns" question's story words ("our DS keeps tuning, who ...") against its task
 
@@ -276,6 +278,11 @@ class Reader:
         for key in self._guests:
             if " " in key and len(key) >= GUEST_SPAN_MIN:
                 self._fuzzy_guests.setdefault(key[0], []).append(key)
+        # ...and one-word names (a first name or surname alone: "nadya" for Nadia, "zamak" for Zhamak).
+        self._fuzzy_guest_words: dict[str, list[str]] = {}
+        for key in self._guests:
+            if " " not in key and len(key) >= GUEST_WORD_MIN:
+                self._fuzzy_guest_words.setdefault(key[0], []).append(key)
 
     # -- the steps -----------------------------------------------------------------------------------------
 
@@ -379,7 +386,7 @@ class Reader:
                 role = self._by_stem(part)
             if role is not None:
                 return Entity("role", role, span, i, 100.0), size
-            guest_entity = self._misspelt_guest(part, span, i) if size >= 2 else None
+            guest_entity = self._misspelt_guest(part, span, i) if size >= 2 else self._misspelt_guest_word(span, i)
             if guest_entity is not None:
                 return guest_entity, size
             if len(span) < 6 or part[0] in STOPWORDS or part[-1] in STOPWORDS or not self._near_role_words(part):
@@ -442,6 +449,18 @@ class Reader:
             return None
         guest, episodes = self._guests[found[0]]
         return Entity("guest", guest, span, start, float(found[1]), episodes)
+
+    def _misspelt_guest_word(self, word: str, start: int) -> Entity | None:
+        """A guest's first name or surname alone with one typo ("nadya", "zamak"), same first letter, for a word the
+        content does not know; two typos only in a long name ("roksolanna diachuck" is read whole above)."""
+        if len(word) < GUEST_WORD_MIN or word in STOPWORDS or stem(word) in self.index.postings:
+            return None
+        for name in self._fuzzy_guest_words.get(word[0], ()):
+            allowed = 2 if min(len(name), len(word)) >= GUEST_WORD_LONG else 1
+            if Levenshtein.distance(word, name, score_cutoff=allowed) <= allowed:
+                guest, episodes = self._guests[name]
+                return Entity("guest", guest, word, start, round(fuzz.ratio(word, name), 1), episodes)
+        return None
 
     def _by_stem(self, part: list[str]) -> str | None:
         """A role named in another inflection ("data engineers", "analyst's"); not a related word ("translate")."""

@@ -603,3 +603,23 @@ def test_an_episode_naming_both_roles_for_another_reason_is_not_about_the_move(l
     question = "I'm a data analyst. What would I need to add before I could call myself a data scientist?"
     assert "intent:     transition" in library.resolver.resolve(question, explain_it=True).trace
     assert answer(library, question) != ("episode", "hiring-data-scientists-and-analysts")
+
+
+@pytest.mark.parametrize(
+    ("question", "guest"),
+    [
+        ("nadya's research on why ml products end up failing", "Nadia Nahar"),  # a first name with one typo
+        ("what did zamak say a data product has to promise the teams consuming it?", "Zhamak Dehghani"),
+    ],
+)
+def test_a_guest_named_by_one_misspelt_word(library: Library, question: str, guest: str) -> None:
+    trace = "\n".join(library.resolver.resolve(question, explain_it=True).trace)
+    assert f"-> {guest}" in trace
+    # ...but a word the content knows is never read as a misspelt name
+    assert "guest:" not in "\n".join(library.resolver.resolve("modal vs model", explain_it=True).trace)
+
+
+def test_a_named_guests_moment_found_in_members_words_beats_their_episode(library: Library) -> None:
+    """No moment of Caitlin's covers "people ignore the dashboards" in the content's own words; one moment's asks do."""
+    question = "caitlyn's view on why people ignore the dashboards we build"
+    assert answer(library, question) == ("moment", "last-mile-data-delivery@24:13")
