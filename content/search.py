@@ -220,6 +220,7 @@ class Resolver:
 
     def _guest_names(self, content: Content) -> Iterable[tuple[str, str, tuple[str, ...]]]:
         """Every way a question may name a guest: full name, alias, first name, surname, employer or university."""
+        self._org_keys: set[str] = set()
         taken = set(self._reader_blocklist(content))
         by_key: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for episode in content.episodes.values():
@@ -231,6 +232,7 @@ class Resolver:
                 for org in _organisations(guest.affiliation or ""):
                     if org not in taken:
                         keys.add(org)
+                        self._org_keys.add(org)
                 for key in keys:
                     by_key[key][guest.name].add(episode.id)
         for key, guests in by_key.items():
@@ -619,7 +621,10 @@ class Resolver:
         trace.add(*self._candidates(ranked))
         if ranked and ranked[0][1] >= GUEST_ACCEPT:
             return trace.done(Resolution(self._hit(*ranked[0])), "the guest's best entry on the topic")
-        if analysis.foreign_weight < 1 or analysis.terms:
+        # A guest named only by employer, in a question that asks nothing of a speaker and has words we do not know
+        # ("how do I cancel my Databricks free trial"), is about the company, not the guest.
+        by_employer = all(g.text in self._org_keys for g in analysis.guests) and not analysis.names_a_speaker
+        if (analysis.foreign_weight < 1 or analysis.terms) and not (by_employer and analysis.foreign_weight >= 1):
             # The guest is named and the topic is (at least partly) ours: their episode is the honest answer, even
             # without a moment; its menu lists every moment. Only a question with none of our words is refused.
             reading.guest_fallback = True  # the members' words may still find the moment

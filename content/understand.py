@@ -172,6 +172,11 @@ class Analysis:
         return bool(_EPISODE_WORDS.intersection(self.words))
 
     @property
+    def names_a_speaker(self) -> bool:
+        """'what did the Databricks guy say', 'the Glovo episode': the question asks about someone who spoke."""
+        return bool(_GUEST_FRAME.intersection(self.words) or _EPISODE_WORDS.intersection(self.words))
+
+    @property
     def foreign_weight(self) -> float:
         """How many 'unknown nouns' the foreign words are worth (modifiers count a third)."""
         return sum(1 / 3 if w.endswith(_MODIFIER_ENDINGS) and len(w) > 5 else 1.0 for w in self.foreign)

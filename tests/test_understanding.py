@@ -623,3 +623,11 @@ def test_a_named_guests_moment_found_in_members_words_beats_their_episode(librar
     """No moment of Caitlin's covers "people ignore the dashboards" in the content's own words; one moment's asks do."""
     question = "caitlyn's view on why people ignore the dashboards we build"
     assert answer(library, question) == ("moment", "last-mile-data-delivery@24:13")
+
+
+def test_an_employer_alone_in_a_question_about_the_company_is_not_its_guest(library: Library) -> None:
+    assert answer(library, "How do I cancel my Databricks free trial before they charge my card?") is None
+    # ...while a question about what someone there said still finds the guest
+    trace = library.resolver.resolve("what did the databricks guy say about the trial", explain_it=True).trace
+    assert any(line.startswith("guest:") and "Ben Wilson" in line for line in trace)
+    assert answer(library, "what did the databricks guy say about the trial") is not None
