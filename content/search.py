@@ -63,6 +63,8 @@ _PRIORS: dict[str, dict[str, float]] = {
     "episode": {"moment": 0.8, "boundary": 0.6, "role": 0.6, "episode": 1.5},
     "define": {"moment": 0.9, "boundary": 0.9, "role": 1.2, "episode": 0.7},
     "guest": {"moment": 1.0, "boundary": 0.0, "role": 0.0, "episode": 0.8},
+    # "how do we catch ...", "how long should an experiment run": a practice, which a moment tells best
+    "how": {"moment": 1.0, "boundary": 0.6, "role": 0.4, "episode": 0.8},
 }
 _KIND_ORDER: dict[str, int] = {"moment": 0, "boundary": 1, "role": 2, "episode": 3}
 _MOMENT_REF = re.compile(r"^(.+?) ?@? ?((?:\d{1,2}:)?\d{1,2}:\d{2})$")
@@ -715,7 +717,8 @@ class Resolver:
         # "who decides X, the PM or the engineers?": only entries about the role offered can answer.
         offered = analysis.offered_role if analysis.intent == "who_owns" and len(analysis.roles) == 1 else None
         only = self._related.get(offered.ref) if offered is not None else None
-        everything = self._rank(analysis, analysis.intent, only, entity_docs=entity_docs, role=role, limit=limit)
+        intent = "how" if analysis.intent == "topic" and role is None and analysis.asks_how else analysis.intent
+        everything = self._rank(analysis, intent, only, entity_docs=entity_docs, role=role, limit=limit)
         ranked = everything[: MAX_SUGGESTIONS * 3]
         trace.add(*self._candidates(ranked))
         if role is not None and ranked:

@@ -48,6 +48,7 @@ _SECOND_OWNER = re.compile(r"\b(?:and|or) (?:who|whose)\b")  # "who hires, and w
 _OWNER_CUE = re.compile(
     r"\b(?:" + "|".join(re.escape(w) for w in (*_OWNER_WORDS, *_OWNER_PHRASES)) + r")\b|" + _OWNER_ASKED.pattern
 )
+_HOW = re.compile(r"\bhow (?:do|does|did|can|could|should|would|to|long|many|much|are|is)\b")
 _EPISODE_WORDS = frozenset({"episode", "episodes", "podcast", "podcasts", "ep"})
 # A question that asks what a role is, does or takes, judged by what stands before the role's name: "what does an
 # X ...", "what is an X", "how do I become an X", "tell me about X". ("how can an X get better at Y" is not one.)
@@ -170,6 +171,11 @@ class Analysis:
     def asks_for_episode(self) -> bool:
         """'the EasyJet lead data scientist episode': the member wants the episode itself, not one moment of it."""
         return bool(_EPISODE_WORDS.intersection(self.words))
+
+    @property
+    def asks_how(self) -> bool:
+        """'how do we catch bad data', 'how long should a test run': the question asks for a practice."""
+        return bool(_HOW.search(self.normalized))
 
     @property
     def names_a_speaker(self) -> bool:

@@ -631,3 +631,11 @@ def test_an_employer_alone_in_a_question_about_the_company_is_not_its_guest(libr
     trace = library.resolver.resolve("what did the databricks guy say about the trial", explain_it=True).trace
     assert any(line.startswith("guest:") and "Ben Wilson" in line for line in trace)
     assert answer(library, "what did the databricks guy say about the trial") is not None
+
+
+def test_a_how_question_prefers_the_moment_that_tells_the_practice(library: Library) -> None:
+    """ "How long ... before we can trust the result": a role or boundary sharing the generic words is no answer."""
+    question = "how long do we need to keep an experiment running before we can trust the result?"
+    assert answer(library, question) == ("moment", "ab-testing-and-product-experimentation@37:44")
+    trace = library.resolver.resolve("what is a data engineer", explain_it=True).trace
+    assert answer(library, "what is a data engineer") == ("role", "data-engineer") and "intent:     define" in trace
