@@ -48,7 +48,11 @@ _SECOND_OWNER = re.compile(r"\b(?:and|or) (?:who|whose)\b")  # "who hires, and w
 _OWNER_CUE = re.compile(
     r"\b(?:" + "|".join(re.escape(w) for w in (*_OWNER_WORDS, *_OWNER_PHRASES)) + r")\b|" + _OWNER_ASKED.pattern
 )
-_HOW = re.compile(r"\bhow (?:do|does|did|can|could|should|would|to|long|many|much|are|is)\b")
+_HOW = re.compile(
+    r"\bhow (?:do|does|did|can|could|should|would|to|long|many|much|are|is)\b"
+    r"|\b(?:any|best|good|right) ways? (?:to|of)\b|\bwhat (?:do|should|can) (?:teams|people|you|we|i) do\b"
+    r"|\b(?:tips|advice) (?:for|on)\b"
+)
 _EPISODE_WORDS = frozenset({"episode", "episodes", "podcast", "podcasts", "ep"})
 # A question that asks what a role is, does or takes, judged by what stands before the role's name: "what does an
 # X ...", "what is an X", "how do I become an X", "tell me about X". ("how can an X get better at Y" is not one.)
