@@ -855,7 +855,7 @@ def _unique(hits: Iterable[Hit]) -> tuple[Hit, ...]:
 
 _GENERIC_ORG_WORDS = frozenset(
     "phd student students founder cofounder co lead senior head chief staff principal university college "
-    "institute inc ltd gmbh company the at of and former formerly worked work working time".split()
+    "institute inc ltd gmbh company group the at of and former formerly worked work working time".split()
 )
 
 
@@ -863,8 +863,14 @@ def _organisations(affiliation: str) -> list[str]:
     """Employer or university names in a guest's affiliation: 'PhD student, Carnegie Mellon University' ->
     ['carnegie mellon university', 'carnegie mellon']; role words and titles are left out."""
     names = []
-    for part in affiliation.split(","):
-        proper = [w for w in part.split() if w[:1].isupper() and stem(normalize(w)) not in _TITLE_STEMS]
+    for part in re.sub(r"\([^)]*\)", "", affiliation).split(","):
+        words = part.split()
+        heads = [i for i, w in enumerate(words) if stem(normalize(w).rsplit(" ", 1)[-1]) in _TITLE_HEADS]
+        if heads and heads[-1] == len(words) - 1:
+            continue  # "IoT Data Platform Lead", "Chief Data Officer": a title ends in its head noun
+        if heads and heads[-1] + 1 < len(words) and words[heads[-1] + 1] in ("of", "at"):
+            words = words[heads[-1] + 2 :]  # "founder of DataTalks.Club", "Head of Data": what follows the title
+        proper = [w for w in words if w[:1].isupper() and stem(normalize(w)) not in _TITLE_STEMS]
         key = normalize(" ".join(proper))
         if key:
             names.append(key)
@@ -874,8 +880,14 @@ def _organisations(affiliation: str) -> list[str]:
     return names
 
 
+_TITLE_HEADS = frozenset(
+    stem(w)
+    for w in "lead engineer officer manager scientist director founder cofounder student analyst architect "
+    "owner vp head chief researcher partner developer writer".split()
+)
 _TITLE_STEMS = frozenset(
     stem(w)
     for w in "ml ai data machine learning engineer engineering scientist science platform mlops lead senior head "
-    "phd student founder manager analyst architect product owner big director vp officer".split()
+    "phd student founder cofounder co-founder manager analyst architect product owner big director vp officer chief "
+    "technical".split()
 )

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from content.library import Library
-from content.search import MAX_SUGGESTIONS
+from content.search import MAX_SUGGESTIONS, _organisations
 from content.text import normalize
 
 EVIL = [
@@ -189,3 +189,20 @@ def test_a_union_index_reads_two_indexes_over_the_same_documents_as_one() -> Non
     together = union.score([("batch", 1.0), ("night", 1.0)])
     assert together[0] == pytest.approx(base.score([("batch", 1.0)])[0] + extra.score([("night", 1.0)])[0])
     assert union.surface["nightly"] == "night" and union.surface["batch"] == "batch"
+
+
+@pytest.mark.parametrize(
+    ("affiliation", "names"),
+    [
+        ("PhD student, Carnegie Mellon University", ["carnegie mellon university", "carnegie mellon"]),
+        ("Chief Data Officer, OLX Group", ["olx group", "olx"]),
+        ("founder of DataTalks.Club", ["datatalks.club"]),
+        ("Technical Co-founder, Priceloop", ["priceloop"]),
+        ("Ntropy (at the time of the episode)", ["ntropy"]),
+        # a title alone names no organisation, even with a capitalised word in it
+        ("IoT Data Platform Lead", []),
+        ("Chief of Data", []),
+    ],
+)
+def test_a_guests_employer_is_read_from_the_affiliation_and_titles_are_not(affiliation: str, names: list[str]) -> None:
+    assert _organisations(affiliation) == names

@@ -639,3 +639,8 @@ def test_a_how_question_prefers_the_moment_that_tells_the_practice(library: Libr
     assert answer(library, question) == ("moment", "ab-testing-and-product-experimentation@37:44")
     trace = library.resolver.resolve("what is a data engineer", explain_it=True).trace
     assert answer(library, "what is a data engineer") == ("role", "data-engineer") and "intent:     define" in trace
+
+
+def test_a_guest_named_by_the_employer_the_sources_give(library: Library) -> None:
+    question = "did the OLX chief data officer think you need an MBA to get to that level?"
+    assert answer(library, question) == ("moment", "cdo-data-strategy@50:20")
