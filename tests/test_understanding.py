@@ -644,3 +644,10 @@ def test_a_how_question_prefers_the_moment_that_tells_the_practice(library: Libr
 def test_a_guest_named_by_the_employer_the_sources_give(library: Library) -> None:
     question = "did the OLX chief data officer think you need an MBA to get to that level?"
     assert answer(library, question) == ("moment", "cdo-data-strategy@50:20")
+
+
+def test_a_technology_named_in_a_question_is_not_a_role(library: Library) -> None:
+    """"an LLM bot" names what is built, not the AI engineer: the moment on testing agents answers."""
+    question = "how do you write tests for an llm bot that calls external tools?"
+    assert answer(library, question) == ("moment", "agentic-ai-engineering@53:20")
+    assert answer(library, "llm engineer vs ml engineer") == ("boundary", "mle-vs-ai-engineer")
