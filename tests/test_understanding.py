@@ -647,7 +647,22 @@ def test_a_guest_named_by_the_employer_the_sources_give(library: Library) -> Non
 
 
 def test_a_technology_named_in_a_question_is_not_a_role(library: Library) -> None:
-    """"an LLM bot" names what is built, not the AI engineer: the moment on testing agents answers."""
+    """ "an LLM bot" names what is built, not the AI engineer: the moment on testing agents answers."""
     question = "how do you write tests for an llm bot that calls external tools?"
     assert answer(library, question) == ("moment", "agentic-ai-engineering@53:20")
     assert answer(library, "llm engineer vs ml engineer") == ("boundary", "mle-vs-ai-engineer")
+
+
+def test_a_tool_the_content_never_names_counts_as_what_it_is(library: Library) -> None:
+    """The lexicon reads "postgres" as a database, so naming it no longer counts against an answer..."""
+    question = (
+        "copying the whole postgres table into the warehouse every night is slow, how do i only sync rows that changed"
+    )
+    assert answer(library, question) == ("moment", "data-engineering-tools-modern-data-stack@45:59")
+    # ...and a question about the tool itself is still not ours
+    for off_topic in (
+        "postgres connection refused error",
+        "pytorch cuda out of memory",
+        "how much does a tableau license cost",
+    ):
+        assert answer(library, off_topic) is None
