@@ -579,6 +579,9 @@ class Resolver:
         move_terms = set(self._index.analyze(MOVE_WORDS))
         target_names = set(self._index.analyze(target.text)) | set(self._index.analyze(role.name))
         target_terms = target_names | move_terms
+        # "From DevOps to Data Engineering" shares only "engineer" with "MLOps engineer": the words that set the
+        # target apart from other roles ("mlops") must be in the title too.
+        distinctive = set(self._index.analyze(role.name)) - _ROLE_NOUN_TERMS
         others = {t.term for t in words} - target_terms
         for doc in episodes_ranked[:3]:
             # An episode about the move names both ends of it in its title ("From Marketing to Analytics ...").
@@ -588,7 +591,7 @@ class Resolver:
                 # names both for another reason: an episode about a move says so ("From ... to", "Transition").
                 continue
             title = set(self._index.analyze(episode.title))
-            if others & title and target_names & title:
+            if others & title and target_names & title and _names(distinctive, title):
                 hit = Hit("episode", episode.id, 100.0, episode.title)
                 return trace.done(Resolution(hit), "an episode about this move")
         about_roles = set().union(*(self._about_role(entity.ref) for entity in analysis.roles))
@@ -839,6 +842,16 @@ def _weights(index: Searchable, analysis: Analysis, fallback: Searchable | None 
         t.term: (index.idf.get(t.term) or (fallback.idf.get(t.term, 0.0) if fallback else 0.0)) * t.similarity
         for t in analysis.terms
     }
+
+
+_ROLE_NOUN_TERMS = frozenset(
+    stem(w) for w in "data engineer engineering manager scientist science analyst lead owner officer ml".split()
+)
+
+
+def _names(distinctive: set[str], title: set[str]) -> bool:
+    """Every distinctive word of a role's name begins a title word, or the reverse ("architect", "architectur")."""
+    return all(any(t.startswith(d) or d.startswith(t) for t in title) for d in distinctive)
 
 
 def _core(q: str) -> str:

@@ -79,6 +79,9 @@ _DEFINE_AFTER = re.compile(
     # "... is that an actual role??", "is dataops engineer even a real job", "is that somebody who builds models?"
     r"|\ban? (?:actual|real|legit|proper) (?:role|job|title|position)\b"
     r"|\bis (?:that|this) (?:somebody|someone|a person) who\b"
+    # "just got the title 'data product owner', what am I supposed to own", "offered a DEM job, what is the work"
+    r"|\bwhat (?:am|will|would) i(?: (?:supposed|meant|expected) to| be)? (?:own|owning|do|doing)\b"
+    r"|\bwhat is the (?:work|job|role)(?: (?:really|actually|like))?\b"
 )
 # A career move between roles: "I'm a project manager, could I switch to data science", "from marketing to X".
 _TRANSITION = re.compile(
@@ -444,7 +447,8 @@ class Reader:
             ):  # "a PM on a data science team" is not a data PM: the qualifier must end where it stops; nor is a
                 # PM on "a data team" (a team of data people), while one on "an ML platform team" builds the platform
                 continue
-            role = self._roles_exact.get(" ".join(qualifier + entity.text.split()))
+            name = " ".join(qualifier + entity.text.split())
+            role = self._roles_exact.get(name) or self._by_stem(name.split())  # "PM for ML platforms"
             if role is not None and role != entity.ref:
                 end = i + width
                 text = " ".join(words[entity.start : end])

@@ -666,3 +666,25 @@ def test_a_tool_the_content_never_names_counts_as_what_it_is(library: Library) -
         "how much does a tableau license cost",
     ):
         assert answer(library, off_topic) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # an episode about a move into another role shares only "engineer" with the target: the role answers
+        ("sre/devops background here, what would i need to pick up to land an MLOps engineer role?", "mlops-engineer"),
+        # a plural qualifier after the role still qualifies it
+        (
+            "anyone gone from data scientist to product manager for ML platforms? what do i need to learn",
+            "ml-product-manager",
+        ),
+        # what the member is supposed to own or do in the role named
+        (
+            "just got the title 'data product owner' and nobody explained it, what am i supposed to own",
+            "data-product-owner",
+        ),
+        ("Got offered a data engineering manager job. What is the work really?", "data-engineering-manager"),
+    ],
+)
+def test_the_role_a_member_moves_into_or_was_given(library: Library, question: str, expected: str) -> None:
+    assert answer(library, question) == ("role", expected)
