@@ -688,3 +688,14 @@ def test_a_tool_the_content_never_names_counts_as_what_it_is(library: Library) -
 )
 def test_the_role_a_member_moves_into_or_was_given(library: Library, question: str, expected: str) -> None:
     assert answer(library, question) == ("role", expected)
+
+
+def test_work_nobody_uses_is_an_adoption_question(library: Library) -> None:
+    question = (
+        "We built a pile of dashboards and nobody opens them. How do you get people to actually use the data work?"
+    )
+    found = answer(library, question)
+    assert found is not None and found[0] == "moment"
+    assert "adoption" in library.content.moments[found[1]].topic.lower() + " ".join(
+        library.content.moments[found[1]].keywords
+    )
