@@ -699,3 +699,11 @@ def test_work_nobody_uses_is_an_adoption_question(library: Library) -> None:
     assert "adoption" in library.content.moments[found[1]].topic.lower() + " ".join(
         library.content.moments[found[1]].keywords
     )
+
+
+def test_one_definition_of_a_shared_metric_is_the_analytics_engineers(library: Library) -> None:
+    question = "Five dashboards, five different numbers for 'active users'. Who should own the one true definition?"
+    assert answer(library, question) in {
+        ("role", "analytics-engineer"),
+        ("boundary", "data-analyst-vs-analytics-engineer"),
+    }
