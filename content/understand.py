@@ -312,9 +312,11 @@ class Reader:
         analysis = Analysis(normalized, words)
         taken = self._entities(words, analysis)
         if analysis.guests and analysis.roles:
-            # "what does the Zalando guest say about ML platform work": with a guest named, a role name is the topic.
+            # "what does the Zalando guest say about ML platform work": with a guest named, a role name is the topic,
+            # unless it describes the guest ("the ML PM from Glovo", "Glovo's ML PM"): then it is neither.
             for entity in analysis.roles:
-                taken.difference_update(range(entity.start, entity.start + len(entity.text.split())))
+                if not _describes_guest(words, entity, analysis.guests):
+                    taken.difference_update(range(entity.start, entity.start + len(entity.text.split())))
             analysis.entities = [e for e in analysis.entities if e.kind == "guest"]
         return self._understand(words, taken, analysis)
 
@@ -585,6 +587,18 @@ class Reader:
 
 
 _DIFFERENCE = frozenset({"difference", "differences", "different", "vs", "versus", "compare", "compared"})
+
+
+def _describes_guest(words: list[str], role: Entity, guests: list[Entity]) -> bool:
+    """'the ML PM from Glovo', 'Glovo's ML PM', 'the CDO at OLX': a role named right beside a guest's name."""
+    end = role.start + len(role.text.split())
+    for guest in guests:
+        guest_end = guest.start + len(guest.text.split())
+        if guest_end == role.start or (
+            end < len(words) and words[end] in ("from", "at", "of") and end + 1 == guest.start
+        ):
+            return True
+    return False
 
 
 def _from_to(words: list[str], roles: list[Entity]) -> bool:

@@ -707,3 +707,11 @@ def test_one_definition_of_a_shared_metric_is_the_analytics_engineers(library: L
         ("role", "analytics-engineer"),
         ("boundary", "data-analyst-vs-analytics-engineer"),
     }
+
+
+def test_a_role_beside_a_guests_name_describes_the_guest_not_the_topic(library: Library) -> None:
+    question = "the ML PM from Glovo, how did he think about the data scientists using his platform? like as customers?"
+    trace = library.resolver.resolve(question, explain_it=True).trace
+    topic = next(line for line in trace if line.startswith("topic:"))
+    assert " pm" not in topic and "customers" in topic
+    assert answer(library, question) == ("moment", "ml-pm-platform-strategy@11:24")
