@@ -715,3 +715,26 @@ def test_a_role_beside_a_guests_name_describes_the_guest_not_the_topic(library: 
     topic = next(line for line in trace if line.startswith("topic:"))
     assert " pm" not in topic and "customers" in topic
     assert answer(library, question) == ("moment", "ml-pm-platform-strategy@11:24")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "all our airflow jobs are green but the numbers downstream are garbage. how do people catch that?",
+        "our LLM app's token bill is exploding, how do people keep prompt costs down?",
+    ],
+)
+def test_everyday_words_for_what_the_content_names(library: Library, question: str) -> None:
+    """ "garbage" is bad data, a "bill" is costs (lexicon): the question finds a moment..."""
+    found = answer(library, question)
+    assert found is not None and found[0] == "moment"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["java garbage collection pauses", "my phone bill is too high this month", "fifa ultimate team best squad"],
+)
+def test_everyday_words_mapped_by_the_lexicon_do_not_answer_off_topic_questions(
+    library: Library, question: str
+) -> None:
+    assert answer(library, question) is None
