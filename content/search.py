@@ -425,9 +425,9 @@ class Resolver:
         if found.hit is not None and not reading.guest_fallback:
             return found
         # Nothing in the content's own words (or only a named guest's episode, none of their moments): a moment whose
-        # asks say the member's problem may still answer it, if
-        # it covers enough of the question and at least MEMBERS_WORDS_TERMS of its words ("good name for my AI
-        # startup" shares two words with an ask about AI jobs at startups, and is still no question of ours).
+        # asks say the member's problem may still answer it, if it covers enough of the question and at least
+        # MEMBERS_WORDS_TERMS of its words ("good name for my AI startup" shares two words with an ask about AI jobs at
+        # startups, and is still no question of ours).
         again = _Reading(first=reading.last)
         second = self._second._resolve(query, explain_it, again)
         hit = second.hit
@@ -901,6 +901,6 @@ _TITLE_HEADS = frozenset(
 _TITLE_STEMS = frozenset(
     stem(w)
     for w in "ml ai data machine learning engineer engineering scientist science platform mlops lead senior head "
-    "phd student founder cofounder co-founder manager analyst architect product owner big director vp officer chief "
+    "phd student founder cofounder manager analyst architect product owner big director vp officer chief "
     "technical".split()
 )

@@ -375,8 +375,8 @@ class Reader:
 
     def _settings(self, words: list[str], analysis: Analysis) -> None:
         """A role named first as the setting qualifies a role named after it: "on our internal ML platform team,
-        who owns the roadmap, the PM or the engineers?" asks about the ML platform PM. The setting stays a word of
-        the question, not a second role; only a qualified form that names another role counts."""
+        who owns the roadmap, the PM or the engineers?" asks about the ML platform PM. The setting is then neither a
+        second role nor part of the topic; only a qualified form that names another role counts."""
         roles = [e for e in analysis.entities if e.kind == "role"]
         for setting, later in pairwise(roles):
             i = setting.start
@@ -472,8 +472,8 @@ class Reader:
         return Entity("guest", guest, span, start, float(found[1]), episodes)
 
     def _misspelt_guest_word(self, word: str, start: int) -> Entity | None:
-        """A guest's first name or surname alone with one typo ("nadya", "zamak"), same first letter, for a word the
-        content does not know; two typos only in a long name ("roksolanna diachuck" is read whole above)."""
+        """A guest's first name or surname alone, misspelt ("nadya", "zamak"): a word the content does not know, with
+        the same first letter and one typo (two in a name of GUEST_WORD_LONG letters or more)."""
         if len(word) < GUEST_WORD_MIN or word in STOPWORDS or stem(word) in self.index.postings:
             return None
         for name in self._fuzzy_guest_words.get(word[0], ()):
