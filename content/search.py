@@ -470,6 +470,9 @@ class Resolver:
             return trace.done(Resolution(exact), f"{how} a name of {exact.kind} {exact.id}")
         if analysis.intent == "transition":
             return self._transition(analysis, trace)
+        if analysis.intent == "define" and roles:
+            role = self._content.roles[roles[0].ref]
+            return trace.done(Resolution(Hit("role", role.id, roles[0].score, role.name)), "what the role is or does")
         if len(mentions) >= 2:
             first, second = roles[0], roles[1] if len(roles) > 1 else mentions[1]
             asked = analysis.asked_role

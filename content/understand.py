@@ -95,6 +95,7 @@ _BECOME_BEFORE = re.compile(
     r"\b(?:become|becoming|get into|getting into|break into|breaking into|go into|going into|turn into|turning into"
     r"|(?:move|moving|switch|switching|transition|transitioning|pivot|pivoting)(?: over)? (?:in)?to|get hired as"
     r"|jump into|jumping into|back in as|land|landing|end up as|ended up as|ending up as"
+    r"|come back as|coming back as|get back into|getting back into|return as|returning as"
     r"|(?<!was )(?<!were )(?<!been )(?<!got )hired (?:straight |directly )?(?:as|into))"  # "I was hired as a DS but
     # ..." is the job they have
     + _ARTICLE
@@ -104,6 +105,10 @@ _BECOME_BEFORE = re.compile(
 _ASKED_ABOUT = re.compile(r"\b(?:what|wat)(?: exactly| actually| really)? (?:does|do|is|are)" + _ARTICLE + "$")
 _QUALIFIER = re.compile(r"^(?:of|at|for|in) ")
 # "what does a data architect actually do all day, is it just ...": asked outright, before the role and after it.
+# "where does my job end and MLOps begin", "where does X stop and Y start": the line between two roles.
+_WHERE_LINE = re.compile(r"\bwhere (?:does|do|is) .*\b(?:end|ends|stop|stops)\b.*\b(?:begin|begins|start|starts)\b")
+# "what does an X do that a Y doesn't", "what does an X do differently from a Y": a comparison, not a definition.
+_COMPARED_AFTER = re.compile(r"^(?:\w+ ){0,3}?(?:do|does)(?: \w+)? (?:that|than|differently|unlike|vs|versus)\b")
 _DOES_AFTER = re.compile(r"^(?:(?:actually|really|even|exactly|usually|typically) )?(?:do|does)\b")
 # "<role> [work] for|on|of|at [a|the|our] <qualifier>": a role named with its qualifier after it.
 _ROLE_NOUNS = frozenset({"work", "role", "job", "position"})
@@ -570,6 +575,16 @@ class Reader:
             if _BECOME_BEFORE.search(before) and analysis.foreign_weight >= 1 and not qualified:
                 return "transition"
             if asks_what_it_is and not _from_to(words, analysis.roles):
+                return "define"
+        if len(analysis.roles) >= 2:
+            first = analysis.roles[0]
+            before = " ".join(words[: first.start])
+            after = " ".join(words[first.start + len(first.text.split()) :])
+            if _WHERE_LINE.search(text):
+                return "compare"  # "I'm a devops engineer. where does my job end and MLOps begin?"
+            # "what does a data architect do exactly? my lead says it's the next step after senior DE"
+            compared = _COMPARED_AFTER.match(after) or _DIFFERENCE.intersection(words)
+            if _DEFINE_BEFORE.match(before) and _DOES_AFTER.match(after) and not compared:
                 return "define"
         if text.startswith(_OWNER_WORDS) or any(p in text for p in _OWNER_PHRASES) or _OWNER_ASKED.search(text):
             return "who_owns"

@@ -738,3 +738,21 @@ def test_everyday_words_mapped_by_the_lexicon_do_not_answer_off_topic_questions(
     library: Library, question: str
 ) -> None:
     assert answer(library, question) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("I'm a devops engineer. where does my job end and MLOps begin?", ("boundary", "mlops-vs-devops")),
+        (
+            "what does a data architect do exactly? my lead says it's the next step after senior data engineer",
+            ("role", "data-architect"),
+        ),
+        ("what does an ML PM do that a regular PM doesn't?", ("boundary", "ml-pm-vs-product-manager")),
+        ("out of work for six years raising kids, could I come back as an AI engineer?", ("role", "ai-engineer")),
+    ],
+)
+def test_the_question_frame_wins_over_a_second_role_told_in_passing(
+    library: Library, question: str, expected: tuple[str, str]
+) -> None:
+    assert answer(library, question) == expected
