@@ -376,6 +376,17 @@ class Reader:
             taken.update(range(i, i + size))
             i += size
         self._settings(words, analysis)
+        roles = [e for e in analysis.entities if e.kind == "role"]
+        if len({e.ref for e in roles}) >= 2:
+            # "the product owner for our data science team": a role's name before "team" names a team, and the
+            # question is about the other role. Its words stay out of the topic.
+            teams = [
+                e
+                for e in roles
+                if words[e.start + len(e.text.split()) : e.start + len(e.text.split()) + 1] in (["team"], ["teams"])
+            ]
+            if teams and len(teams) < len(roles):
+                analysis.entities = [e for e in analysis.entities if e not in teams]
         return taken
 
     def _settings(self, words: list[str], analysis: Analysis) -> None:

@@ -756,3 +756,10 @@ def test_the_question_frame_wins_over_a_second_role_told_in_passing(
     library: Library, question: str, expected: tuple[str, str]
 ) -> None:
     assert answer(library, question) == expected
+
+
+def test_a_role_name_before_team_names_the_team_not_a_second_role(library: Library) -> None:
+    question = "my boss wants me to be the product owner for our data science team. what does that role involve?"
+    assert answer(library, question) == ("role", "product-owner")
+    question = "On a data science team, is 'product owner' vs 'product manager' a real difference?"
+    assert answer(library, question) == ("boundary", "product-owner-vs-product-manager")
