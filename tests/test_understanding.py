@@ -763,3 +763,10 @@ def test_a_role_name_before_team_names_the_team_not_a_second_role(library: Libra
     assert answer(library, question) == ("role", "product-owner")
     question = "On a data science team, is 'product owner' vs 'product manager' a real difference?"
     assert answer(library, question) == ("boundary", "product-owner-vs-product-manager")
+
+
+def test_a_model_family_and_chat_words_do_not_hide_the_topic(library: Library) -> None:
+    question = "using SHAP to figure out why my gradient boosting model is doing something dumb, any good discussion?"
+    found = answer(library, question)
+    assert found is not None and found[1].startswith("interpretable-machine-learning")
+    assert answer(library, "Did Arsenal win last night? My model predicted 2-1 lol") is None
