@@ -31,6 +31,7 @@ GUEST_SPAN_MIN = 8  # characters of a span that may be a misspelt guest's full n
 GUEST_WORD_MIN = 5  # characters of a word that may be a guest's misspelt first name or surname
 GUEST_WORD_LONG = 8  # ...which may have two typos from this length on
 MAX_WORDS = 40  # words of a question that are read: bounds the work for pasted walls of text
+DECISION_WEIGHT = 2.0  # weight of "decides"/"final say" in a "who owns" question, against its other words
 STORY_SHARE = 0.5  # weight of a "who owns" question's story words ("our DS keeps tuning, who ...") against its task
 
 _TIMESTAMP = re.compile(r"^(?:\d{1,2}:)?\d{1,2}:\d{2}$")
@@ -351,6 +352,12 @@ class Reader:
                 start, end = 0, len(words)
             analysis.terms = [
                 t if start <= t.at < end else replace(t, similarity=t.similarity * STORY_SHARE, story=True)
+                for t in analysis.terms
+            ]
+            # "whose call is it to ship": the task is the decision itself, so whoever owns such decisions counts most.
+            decision = self.lexicon.term(stem("decision"))
+            analysis.terms = [
+                replace(t, similarity=t.similarity * DECISION_WEIGHT) if t.term == decision else t
                 for t in analysis.terms
             ]
         return analysis

@@ -770,3 +770,14 @@ def test_a_model_family_and_chat_words_do_not_hide_the_topic(library: Library) -
     found = answer(library, question)
     assert found is not None and found[1].startswith("interpretable-machine-learning")
     assert answer(library, "Did Arsenal win last night? My model predicted 2-1 lol") is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "whose call is it to ship a model when the data scientist wants two more weeks to squeeze out accuracy?",
+        "who has the final say on shipping a model that is meh but probably fine?",
+    ],
+)
+def test_who_decides_to_ship_is_whoever_owns_the_decision_not_the_deployment(library: Library, question: str) -> None:
+    assert answer(library, question) in {("role", "product-owner"), ("moment", "product-owner-vs-pm@15:50")}
