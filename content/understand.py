@@ -97,6 +97,7 @@ _BECOME_BEFORE = re.compile(
     r"|(?:move|moving|switch|switching|transition|transitioning|pivot|pivoting)(?: over)? (?:in)?to|get hired as"
     r"|jump into|jumping into|back in as|land|landing|end up as|ended up as|ending up as"
     r"|come back as|coming back as|get back into|getting back into|return as|returning as"
+    r"|promoted to|promoted into|bumped up to|step up to|stepping up to|stepped up to"
     r"|(?<!was )(?<!were )(?<!been )(?<!got )hired (?:straight |directly )?(?:as|into))"  # "I was hired as a DS but
     # ..." is the job they have
     + _ARTICLE

@@ -750,6 +750,10 @@ def test_everyday_words_mapped_by_the_lexicon_do_not_answer_off_topic_questions(
         ),
         ("what does an ML PM do that a regular PM doesn't?", ("boundary", "ml-pm-vs-product-manager")),
         ("out of work for six years raising kids, could I come back as an AI engineer?", ("role", "ai-engineer")),
+        (
+            "Got promoted to data engineering manager last month. Am I still supposed to write code?",
+            ("role", "data-engineering-manager"),
+        ),
     ],
 )
 def test_the_question_frame_wins_over_a_second_role_told_in_passing(
