@@ -133,6 +133,10 @@ class Resolver:
         self._fuzzy_names: list[str] = []
         self._fuzzy_targets: list[_Target] = []
         self._index_names(content)
+        # Employers and universities that name a guest: such a name alone may be about the company, not the guest.
+        self._org_keys = frozenset(
+            org for e in content.episodes.values() for g in e.guests for org in _organisations(g.affiliation or "")
+        )
         analyses = Analyses()  # every index of this load analyses many of the same lines: do it once
         main = TextIndex(content.lexicon, analyses)
         self._docs: list[_Target] = []
@@ -222,7 +226,6 @@ class Resolver:
 
     def _guest_names(self, content: Content) -> Iterable[tuple[str, str, tuple[str, ...]]]:
         """Every way a question may name a guest: full name, alias, first name, surname, employer or university."""
-        self._org_keys: set[str] = set()
         taken = set(self._reader_blocklist(content))
         by_key: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for episode in content.episodes.values():
@@ -234,7 +237,6 @@ class Resolver:
                 for org in _organisations(guest.affiliation or ""):
                     if org not in taken:
                         keys.add(org)
-                        self._org_keys.add(org)
                 for key in keys:
                     by_key[key][guest.name].add(episode.id)
         for key, guests in by_key.items():
