@@ -235,13 +235,37 @@ def _stages(questions: Sequence[str]) -> None:
             end = time.perf_counter()
             read_ms.append((middle - start) * 1000)
             total_ms.append((end - middle) * 1000)
+    # Matching by meaning: what the first question that needs it pays once per process (reading the vectors) and
+    # once per content load (every entry's texts as vectors), then what it adds to each question that reaches it.
+    from content import meaning
+
+    meaning._shared = None
+    fresh = Library.load()
+    start = time.perf_counter()
+    meaning.shared_vectors()
+    vectors_ms = (time.perf_counter() - start) * 1000
+    start = time.perf_counter()
+    fresh.resolver._meaning_index()
+    index_ms = (time.perf_counter() - start) * 1000
+    meaning_ms = []
+    for _ in range(5):
+        for question in questions:
+            near: list[int] = []
+            words = fresh.resolver._by_words(question, False, near)
+            if words.hit is None and words.pair is None:
+                start = time.perf_counter()
+                fresh.resolver._by_meaning(question, words, near, False)
+                meaning_ms.append((time.perf_counter() - start) * 1000)
     print()
     print("Stages, shipped content (ms per question):")
     for label, values in (
         ("read the question (lexicon, names, guests, intent)", read_ms),
         ("whole resolve (read + rank + decide)", total_ms),
+        (f"meaning stage ({len(meaning_ms) // 5} of {len(questions)} questions reach it)", meaning_ms),
     ):
         print(f"  {label:<52} p50 {pct(values, 50):.3f}  p99 {pct(values, 99):.3f}")
+    once = f"read the vectors {vectors_ms:.0f} ms per process, index the entries' texts {index_ms:.0f} ms per load"
+    print(f"  once: {once}")
 
 
 def _batch(questions: Sequence[str]) -> None:

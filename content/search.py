@@ -7,14 +7,19 @@ The index is built once per content load. Resolution runs in stages, cheapest an
    that guest's moments; one role and nothing else -> the role;
 4. free text ranked with BM25F (content/ranking.py), weighed by the question's intent, and accepted only when the
    winner covers enough of the question's topic: words it does not cover, and words the content never uses, count
-   against it, filler never does.
+   against it, filler never does;
+5. the same over the moments' asks (members' words for a problem), when the content's own words find nothing;
+6. by meaning (content/meaning.py), when neither covers enough of the question: of the entries they ranked first,
+   the one whose text is nearest the question, if it is near enough.
 """
 
 from __future__ import annotations
 
 import copy
 import heapq
+import logging
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,6 +28,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from content.loader import Content, boundary_pairs, boundary_roles
+from content.meaning import MEANING_ACCEPT, MEANING_CANDIDATES, MeaningIndex, shared_vectors
 from content.ranking import Analyses, Field, Searchable, TextIndex, UnionIndex
 from content.schema import Boundary
 from content.text import ROLE_FRAME_WORDS, STOPWORDS, normalize, stem, strip_mentions
@@ -68,6 +74,9 @@ _PRIORS: dict[str, dict[str, float]] = {
 }
 _KIND_ORDER: dict[str, int] = {"moment": 0, "boundary": 1, "role": 2, "episode": 3}
 _MOMENT_REF = re.compile(r"^(.+?) ?@? ?((?:\d{1,2}:)?\d{1,2}:\d{2})$")
+_MEANING_CHARS = 1000  # a question's first characters that its meaning is read from (a wall of text has no one topic)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -121,6 +130,7 @@ class _Reading:
     first: Analysis | None = None
     last: Analysis | None = None
     guest_fallback: bool = False  # a named guest's episode, given because no moment of theirs covered the topic
+    near: list[int] = field(default_factory=list)  # the entries each ranking put first (MEANING_CANDIDATES each)
 
 
 class Resolver:
@@ -173,6 +183,10 @@ class Resolver:
             second._index = UnionIndex(self._index, asks)
             second._reader = second._new_reader(content)
             self._second = second
+        # Built on the first question that needs it (about 60 ms on the shipped content), not at every load.
+        self._meaning: MeaningIndex | None = None
+        self._meaning_lock = threading.Lock()
+        self._meaning_failed = False
 
     def _new_reader(self, content: Content) -> Reader:
         """A reader of questions that knows this resolver's names and its index's words."""
@@ -420,7 +434,15 @@ class Resolver:
 
     def resolve(self, query: str, explain_it: bool = False) -> Resolution:
         """Resolve any text; never raises. With ``explain_it``, the resolution carries a readable trace."""
-        reading = _Reading()
+        near: list[int] = []
+        found = self._by_words(query, explain_it, near)
+        if found.hit is not None or found.pair is not None:
+            return found
+        return self._by_meaning(query, found, near, explain_it)
+
+    def _by_words(self, query: str, explain_it: bool, near: list[int]) -> Resolution:
+        """Stages 1 to 5; ``near`` collects the entries each ranking put first, for the meaning stage."""
+        reading = _Reading(near=near)
         found = self._resolve(query, explain_it, reading)
         if self._second is None or reading.last is None or found.pair is not None:
             return found
@@ -430,7 +452,7 @@ class Resolver:
         # asks say the member's problem may still answer it, if it covers enough of the question and at least
         # MEMBERS_WORDS_TERMS of its words ("good name for my AI startup" shares two words with an ask about AI jobs at
         # startups, and is still no question of ours).
-        again = _Reading(first=reading.last)
+        again = _Reading(first=reading.last, near=near)
         second = self._second._resolve(query, explain_it, again)
         hit = second.hit
         if hit is None or hit.kind != "moment" or hit.score < 100 * ACCEPT:
@@ -445,6 +467,61 @@ class Resolver:
         shown = [line for line in second.trace if line.startswith(("topic:", "unknown:", "candidate:"))]
         lines = (*found.trace, "members' words: a moment's asks cover the question", *shown, *second.trace[-1:])
         return Resolution(hit, second.suggestions, None, lines if explain_it else ())
+
+    def _by_meaning(self, query: str, found: Resolution, near: list[int], explain_it: bool) -> Resolution:
+        """The last resort: of the entries the words ranked first, the one nearest the question in meaning, if it is
+        near enough; else ``found``. Only those entries: nearest among all, the meaning alone answered off-topic
+        questions ("data engineer salary in Berlin" came within 0.001 of the bar) and questions it misread."""
+        question = strip_mentions(query)[:_MEANING_CHARS]
+        index = self._meaning_index() if near and normalize(question) else None
+        nearest = index.nearest(question, among=set(near)) if index is not None else None
+        if nearest is None:
+            return found
+        target = self._docs[nearest.entry]
+        lines = (
+            *found.trace[:-1],
+            f"meaning:    of those, nearest {target.kind} {target.id}, similarity {nearest.similarity:.2f}"
+            f" (answers from {MEANING_ACCEPT:.2f})",
+        )
+        if nearest.similarity < MEANING_ACCEPT:
+            why = "nothing covers enough of the question, and none is near enough in meaning"
+            return Resolution(None, found.suggestions, None, (*lines, f"decision:   {why}") if explain_it else ())
+        # On the resolver's 0-100 scale, a match at the bar is as sure as a words match at the bar (ACCEPT), so
+        # most of these answers stay in the moderators' low-confidence report, where an ask can be added.
+        share = (nearest.similarity - MEANING_ACCEPT) / (1 - MEANING_ACCEPT)
+        hit = Hit(target.kind, target.id, round(100 * (ACCEPT + share * (1 - ACCEPT)), 1), target.label)
+        why = "the words find it but cover too little of the question; it is nearest in meaning"
+        return Resolution(hit, (), None, (*lines, f"decision:   {why}") if explain_it else ())
+
+    def _meaning_index(self) -> MeaningIndex | None:
+        """Every entry's texts as vectors, built once per content load; None if the vectors cannot be read."""
+        with self._meaning_lock:
+            if self._meaning is None and not self._meaning_failed:
+                try:
+                    self._meaning = MeaningIndex(shared_vectors(), list(self._meaning_texts()))
+                except (OSError, ValueError) as exc:  # a broken install: answer by words alone, say so once
+                    self._meaning_failed = True
+                    log.warning("matching by meaning is off: the vectors cannot be read (%s)", type(exc).__name__)
+            return self._meaning
+
+    def _meaning_texts(self) -> Iterable[tuple[int, str]]:
+        """What each entry is about, in the content's words and in the members' (its asks)."""
+        content = self._content
+        for doc, target in enumerate(self._docs):
+            if target.kind == "moment":
+                moment = content.moments[target.id]
+                texts = [moment.topic, f"{moment.topic}. {moment.summary}", *moment.asks]
+            elif target.kind == "boundary":
+                boundary = content.boundaries[target.id]
+                texts = [boundary.crux, boundary.summary, *boundary.asks]
+            elif target.kind == "role":
+                role = content.roles[target.id]
+                texts = [f"{role.name}: {role.summary}", *role.asks]
+            else:
+                episode = content.episodes[target.id]
+                texts = [episode.title, *([episode.about] if episode.about else [])]
+            for text in texts:
+                yield doc, text
 
     def _resolve(self, query: str, explain_it: bool, reading: _Reading) -> Resolution:
         trace = _Trace(explain_it)
@@ -483,6 +560,19 @@ class Resolver:
                 later = [e for e in roles if e.start > asked.start]
                 first, second = asked, later[0] if later else roles[0]
             pair = self._pair_resolution(first, second)
+            if pair.hit is None and asked is None:
+                # "If I manage the data engineers, am I a data team lead or a data engineering manager?": the first
+                # role is the setting; the line asked about is between two of the others, the latest first.
+                named = list(dict.fromkeys(e.ref for e in roles))
+                for last in range(len(named) - 1, 1, -1):
+                    boundary = next(
+                        (b for r in reversed(named[:last]) if (b := self._content.boundary_between(r, named[last]))),
+                        None,
+                    )
+                    if boundary is not None:
+                        label = self.boundary_label(boundary.id)
+                        hit = Hit("boundary", boundary.id, min(e.score for e in roles), label)
+                        return trace.done(Resolution(hit), "three roles named: the line drawn between two of them")
             if pair.hit is None and asked is not None and asked.ref == first.ref:
                 # No line between them: "what does a data engineering manager do that a senior DE doesn't" asks
                 # about the first.
@@ -492,7 +582,7 @@ class Resolver:
             if (pair.hit is None or pair.hit.kind == "role") and analysis.terms:
                 # No line is drawn between the two (or one role is named twice, "platform data engineers versus
                 # product-facing data engineers"), but the question has a topic: an entry may cover it.
-                ranked = self._ranked(analysis, None, trace)
+                ranked = self._ranked(analysis, None, trace, reading)
                 if ranked.hit is not None:
                     return ranked
             return trace.done(pair, "two roles named: their boundary")
@@ -515,7 +605,7 @@ class Resolver:
             owner = self._owner(analysis, trace)
             if owner is not None:
                 return owner
-        return self._ranked(analysis, roles[0] if roles else None, trace)
+        return self._ranked(analysis, roles[0] if roles else None, trace, reading)
 
     def _exact_hit(self, key: str) -> Hit | None:
         targets = self._exact.get(key)
@@ -718,7 +808,7 @@ class Resolver:
             return ranked[0][0] if ranked[0][0] in self._content.roles else None
         return None
 
-    def _ranked(self, analysis: Analysis, role: Entity | None, trace: _Trace) -> Resolution:
+    def _ranked(self, analysis: Analysis, role: Entity | None, trace: _Trace, reading: _Reading) -> Resolution:
         entity_docs = self._about_role(role.ref) if role is not None else set()
         # Every entry is ranked only when the named role's own entry must be found among them.
         limit = None if role is not None else MAX_SUGGESTIONS * 3
@@ -729,6 +819,9 @@ class Resolver:
         everything = self._rank(analysis, intent, only, entity_docs=entity_docs, role=role, limit=limit)
         ranked = everything[: MAX_SUGGESTIONS * 3]
         trace.add(*self._candidates(ranked))
+        # Only entries the words would offer as "did you mean": one that shares nothing but a role's name with "how
+        # to become a data engineer of a coffee franchise" is no candidate, however near its text.
+        reading.near.extend(doc for doc, coverage, _ in ranked[:MEANING_CANDIDATES] if coverage >= SUGGEST)
         if role is not None and ranked:
             # "how much Python does a data engineer need": when the named role's own entry covers the whole topic
             # and scores about as well as the best, the role is the answer (its skills and sources hold the rest).

@@ -47,6 +47,7 @@ def test_wheel_contains_every_content_file(wheel: Path) -> None:
     }
     assert shipped and shipped <= names
     assert {"bot/cli.py", "handlers/commands.py", "content/search.py"} <= names
+    assert {"content/vectors/vocab.txt", "content/vectors/vectors.npy"} <= names  # matching by meaning
     assert not any(name.startswith("tests/") for name in names)
     packages = [
         p.rstrip("*")

@@ -785,3 +785,22 @@ def test_a_model_family_and_chat_words_do_not_hide_the_topic(library: Library) -
 )
 def test_who_decides_to_ship_is_whoever_owns_the_decision_not_the_deployment(library: Library, question: str) -> None:
     assert answer(library, question) in {("role", "product-owner"), ("moment", "product-owner-vs-pm@15:50")}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I lead the data engineers: am I a data team lead or a data engineering manager?",
+        "as someone who supervises data engineers, should I call myself a data team lead or a data engineering manager",
+    ],
+)
+def test_three_roles_named_the_line_between_two_of_them(library: Library, question: str) -> None:
+    # The first role is the setting; no line is drawn between it and the second, one is between the other two.
+    resolution = library.resolver.resolve(question, explain_it=True)
+    assert answer(library, question) == ("boundary", "de-manager-vs-data-team-lead")
+    assert "three roles named" in resolution.trace[-1]
+
+
+def test_two_roles_with_no_line_between_them_still_say_so(library: Library) -> None:
+    resolution = library.resolver.resolve("our devops engineer and our software engineer argue, who does what?")
+    assert resolution.hit is None and resolution.pair == ("devops-engineer", "software-engineer")

@@ -1,0 +1,192 @@
+"""Matching by meaning, for questions that share few words with the content ("our readouts flip week to week").
+
+The words the content uses are matched by the resolver's own index; this module only serves its last resort, when
+the entries that index ranks first each cover too little of the question. A question and each entry's texts become
+vectors, and of those entries the nearest answers if it is near enough (MEANING_ACCEPT). The vectors are static: one
+per WordPiece token, distilled with model2vec's method from the all-MiniLM-L6-v2 sentence model
+(content/vectors/README.md says how, and under which licence). No model runs while answering: a question costs a
+tokenisation, a mean and one matrix product over the entries' texts.
+
+numpy is imported only when the vectors are first needed, so start-up pays nothing for it.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+
+VECTORS_DIR = Path(__file__).with_name("vectors")
+# The meaning chooses only among the entries the words search ranked first (this many per search), and answers from
+# this cosine similarity. Measured in benchmarks/README.md ("Matching by meaning").
+MEANING_CANDIDATES = 5
+MEANING_ACCEPT = 0.70
+_MAX_WORD_CHARS = 100  # BERT's WordPiece gives up on longer words (they become the unknown token, which is dropped)
+_CONTINUATION = "##"
+# One question is one small matrix product: BLAS worker threads cost more than they give (they spin after each call,
+# taking a core from the event loop; on two cores a question took 3.2 ms instead of 1.6). Set before numpy's first
+# import, which happens here; an operator's own setting wins.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+
+def _is_punctuation(char: str) -> bool:
+    """BERT's rule: ASCII symbols count as punctuation too ("$", "^", "`"), not only Unicode's P categories."""
+    code = ord(char)
+    if 33 <= code <= 47 or 58 <= code <= 64 or 91 <= code <= 96 or 123 <= code <= 126:
+        return True
+    return unicodedata.category(char).startswith("P")
+
+
+def _is_cjk(code: int) -> bool:
+    return (
+        0x4E00 <= code <= 0x9FFF
+        or 0x3400 <= code <= 0x4DBF
+        or 0x20000 <= code <= 0x2A6DF
+        or 0x2A700 <= code <= 0x2B81F
+        or 0xF900 <= code <= 0xFAFF
+        or 0x2F800 <= code <= 0x2FA1F
+    )
+
+
+def basic_words(text: str) -> list[str]:
+    """Split text as the sentence model's tokenizer does before WordPiece (BertNormalizer, BertPreTokenizer).
+
+    Lowercase, accents stripped, control characters dropped, each CJK character and each punctuation mark a word.
+    """
+    chars: list[str] = []
+    for char in unicodedata.normalize("NFD", text):
+        code = ord(char)
+        category = unicodedata.category(char)
+        if code == 0 or code == 0xFFFD or category == "Mn":
+            continue
+        if char.isspace():
+            chars.append(" ")
+        elif category.startswith("C"):
+            continue
+        elif _is_cjk(code) or _is_punctuation(char):
+            chars.extend((" ", char, " "))
+        else:
+            chars.append(char)
+    return "".join(chars).lower().split()
+
+
+@dataclass(frozen=True)
+class Nearest:
+    """The entry nearest a question: its number in the texts' owners, and the cosine similarity (-1 to 1)."""
+
+    entry: int
+    similarity: float
+
+
+class Vectors:
+    """The token vectors and the vocabulary they belong to."""
+
+    def __init__(self, vocabulary: Sequence[str], matrix: np.ndarray) -> None:
+        if len(vocabulary) != matrix.shape[0]:
+            raise ValueError(f"{len(vocabulary)} tokens but {matrix.shape[0]} vectors")
+        self._ids = {token: number for number, token in enumerate(vocabulary)}
+        self._matrix = matrix
+
+    @classmethod
+    def load(cls, directory: Path | None = None) -> Vectors:
+        """Read vocab.txt (one token per line, in vector order) and vectors.npy (float16, one row per token) from
+        ``directory`` (the shipped VECTORS_DIR by default); ValueError if they do not belong together."""
+        import numpy as np
+
+        directory = directory or VECTORS_DIR
+        vocabulary = (directory / "vocab.txt").read_text(encoding="utf-8").removesuffix("\n").split("\n")
+        # Mapped, not read: a question touches a few dozen of the 29,525 rows, so the 15 MB stay on disk.
+        matrix = np.load(directory / "vectors.npy", mmap_mode="r", allow_pickle=False)
+        if matrix.ndim != 2:
+            raise ValueError(f"vectors.npy holds {matrix.ndim} dimensions, not a table of vectors")
+        return cls(vocabulary, matrix)
+
+    def token_ids(self, text: str) -> list[int]:
+        """WordPiece ids for text, greedy longest match first; words it cannot spell are left out."""
+        ids: list[int] = []
+        vocabulary = self._ids
+        for word in basic_words(text):
+            if len(word) > _MAX_WORD_CHARS:
+                continue
+            whole = vocabulary.get(word)
+            if whole is not None:
+                ids.append(whole)
+                continue
+            pieces: list[int] = []
+            start = 0
+            while start < len(word):
+                end = len(word)
+                found = None
+                while start < end:
+                    piece = word[start:end] if start == 0 else _CONTINUATION + word[start:end]
+                    found = vocabulary.get(piece)
+                    if found is not None:
+                        break
+                    end -= 1
+                if found is None:
+                    pieces = []  # as in BERT: one unknown piece makes the whole word unknown
+                    break
+                pieces.append(found)
+                start = end
+            ids.extend(pieces)
+        return ids
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """One unit-length row per text: the mean of its tokens' vectors (zero for a text with no known token)."""
+        import numpy as np
+
+        rows = np.zeros((len(texts), self._matrix.shape[1]), dtype=np.float32)
+        for row, text in enumerate(texts):
+            ids = self.token_ids(text)
+            if ids:
+                rows[row] = self._matrix[ids].astype(np.float32).mean(axis=0)
+        norms = np.linalg.norm(rows, axis=1, keepdims=True)
+        return rows / np.where(norms > 0, norms, 1.0)
+
+
+_shared: Vectors | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_vectors() -> Vectors:
+    """The shipped vectors, read once per process (a content reload keeps them)."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = Vectors.load()
+        return _shared
+
+
+class MeaningIndex:
+    """Every text of every entry as a vector; a question's nearest entry is the one with its nearest text."""
+
+    def __init__(self, vectors: Vectors, texts: Sequence[tuple[int, str]]) -> None:
+        import numpy as np
+
+        self._vectors = vectors
+        self._owners: Any = np.array([owner for owner, _ in texts], dtype=np.int64)
+        self._matrix = vectors.embed([text for _, text in texts])
+
+    def nearest(self, question: str, among: set[int] | None = None) -> Nearest | None:
+        """The entry (of ``among``, if given) whose text is nearest the question; None when the question has no token
+        the vectors know, or no text belongs to those entries."""
+        import numpy as np
+
+        asked = self._vectors.embed([question])[0]
+        if not asked.any():
+            return None
+        similarities = self._matrix @ asked
+        if among is not None:
+            similarities = np.where(np.isin(self._owners, list(among)), similarities, -np.inf)
+        if not len(similarities) or similarities.max() == -np.inf:
+            return None
+        best = int(similarities.argmax())
+        return Nearest(int(self._owners[best]), float(similarities[best]))
