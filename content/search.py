@@ -183,7 +183,7 @@ class Resolver:
             second._index = UnionIndex(self._index, asks)
             second._reader = second._new_reader(content)
             self._second = second
-        # Built on the first question that needs it (about 60 ms on the shipped content), not at every load.
+        # Built on the first question that needs it (about 120 ms on the shipped content), not at every load.
         self._meaning: MeaningIndex | None = None
         self._meaning_lock = threading.Lock()
         self._meaning_failed = False
@@ -471,7 +471,7 @@ class Resolver:
     def _by_meaning(self, query: str, found: Resolution, near: list[int], explain_it: bool) -> Resolution:
         """The last resort: of the entries the words ranked first, the one nearest the question in meaning, if it is
         near enough; else ``found``. Only those entries: nearest among all, the meaning alone answered off-topic
-        questions ("data engineer salary in Berlin" came within 0.001 of the bar) and questions it misread."""
+        questions ("data engineer salary in Berlin" came within 0.001 of a 0.74 bar) and questions it misread."""
         question = strip_mentions(query)[:_MEANING_CHARS]
         index = self._meaning_index() if near and normalize(question) else None
         nearest = index.nearest(question, among=set(near)) if index is not None else None
@@ -561,8 +561,8 @@ class Resolver:
                 first, second = asked, later[0] if later else roles[0]
             pair = self._pair_resolution(first, second)
             if pair.hit is None and asked is None:
-                # "If I manage the data engineers, am I a data team lead or a data engineering manager?": the first
-                # role is the setting; the line asked about is between two of the others, the latest first.
+                # "If I manage the data engineers, am I a data team lead or a data engineering manager?": no line is
+                # drawn between the first two, so the one drawn between two of the others answers, the latest first.
                 named = list(dict.fromkeys(e.ref for e in roles))
                 for last in range(len(named) - 1, 1, -1):
                     boundary = next(
