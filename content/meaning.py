@@ -174,19 +174,19 @@ class MeaningIndex:
         self._vectors = vectors
         self._owners: Any = np.array([owner for owner, _ in texts], dtype=np.int64)
         self._matrix = vectors.embed([text for _, text in texts])
+        self._rows: dict[int, list[int]] = {}  # per entry, its texts' rows: a question is compared with a few only
+        for row, (owner, _) in enumerate(texts):
+            self._rows.setdefault(owner, []).append(row)
 
     def nearest(self, question: str, among: set[int] | None = None) -> Nearest | None:
         """The entry (of ``among``, if given) whose text is nearest the question; None when the question has no token
         the vectors know, or no text belongs to those entries."""
-        import numpy as np
-
+        rows = range(len(self._owners)) if among is None else sorted(r for e in among for r in self._rows.get(e, ()))
+        if not rows:
+            return None
         asked = self._vectors.embed([question])[0]
         if not asked.any():
             return None
-        similarities = self._matrix @ asked
-        if among is not None:
-            similarities = np.where(np.isin(self._owners, list(among)), similarities, -np.inf)
-        if not len(similarities) or similarities.max() == -np.inf:
-            return None
+        similarities = self._matrix[list(rows)] @ asked
         best = int(similarities.argmax())
-        return Nearest(int(self._owners[best]), float(similarities[best]))
+        return Nearest(int(self._owners[rows[best]]), float(similarities[best]))

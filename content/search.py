@@ -473,7 +473,7 @@ class Resolver:
         near enough; else ``found``. Only those entries: nearest among all, the meaning alone answered off-topic
         questions ("data engineer salary in Berlin" came within 0.001 of a 0.74 bar) and questions it misread."""
         question = strip_mentions(query)[:_MEANING_CHARS]
-        index = self._meaning_index() if near and normalize(question) else None
+        index = self._meaning_index() if near else None  # entries the words ranked: the question has topic words
         nearest = index.nearest(question, among=set(near)) if index is not None else None
         if nearest is None:
             return found
