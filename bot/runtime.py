@@ -190,6 +190,8 @@ class Runtime:
             self.tips = build_tips(self.settings.tips, store, self.handlers, posters, console)
             self._tip_scheduler = TipScheduler(self.tips)
             await self._tip_scheduler.start()
+        if self.holder is not None:
+            self.holder.warm_up()  # after listening, so start-up does not wait for it
         self.ready = True
 
     async def _connect_socket(self) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,6 +38,18 @@ class LibraryHolder:
 
     def __call__(self) -> Library:
         return self.current
+
+    def swap(self, library: Library) -> None:
+        """Serve ``library`` from now on, and warm it up off the request path."""
+        self.current = library
+        self.warm_up()
+
+    def warm_up(self) -> threading.Thread:
+        """Build the current library's meaning index in a background thread, so that no member's question waits for
+        it (the first one reaching that stage would, after start-up and after every reload)."""
+        thread = threading.Thread(target=self.current.resolver.warm, name="rolecall-warm-up", daemon=True)
+        thread.start()
+        return thread
 
 
 class ContentReloader:
@@ -72,7 +85,7 @@ class ContentReloader:
         if new == old:
             self._record(who, new, "unchanged", None)
             return Reply("admin", "Content unchanged", (Section(text=f"Version {new}: nothing to reload."),))
-        self.holder.current = library
+        self.holder.swap(library)
         self._record(who, new, "ok", library.content.summary())
         log.info("content reloaded (%s): %s -> %s", _origin(who), old, new)
         return Reply("admin", "Content reloaded", (Section(text=f"Now serving {library.content.summary()}."),))

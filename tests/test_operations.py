@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -56,6 +57,35 @@ def test_valid_edit_is_picked_up_and_recorded(content_dir: Path, tmp_path: Path)
         ("slack:UMOD", "ok"),
     ]
     assert reloader.history()[-1][1] == holder.current.content.version
+
+
+def warmed_within(holder: LibraryHolder, seconds: float = 20.0) -> bool:
+    """Whether the current library's meaning index gets built within ``seconds`` with nobody asking anything."""
+    deadline = time.monotonic() + seconds
+    while not holder.current.resolver.warmed and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return holder.current.resolver.warmed
+
+
+def test_reloaded_content_is_warmed_up_before_any_question(content_dir: Path) -> None:
+    # The first question reaching the meaning stage would otherwise build its index while the member waits.
+    holder = LibraryHolder(Library.load(content_dir))
+    old = holder.current
+    rename_data_scientist(content_dir, "Data wrangler")
+    assert ContentReloader(holder, content_dir).reload("slack:UMOD").title == "Content reloaded"
+    assert holder.current is not old and warmed_within(holder)
+    assert not old.resolver.warmed  # nobody asked the old one anything: the reload did it
+
+
+async def test_start_up_warms_the_content_after_listening(library: Library, tmp_path: Path) -> None:
+    fresh = LibraryHolder(Library.load())
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'ops.db'}")
+    runtime = Runtime(settings, Handlers(fresh), RunOptions(port=0, host="127.0.0.1", tips=False), fresh)
+    await runtime.start()
+    try:
+        assert await asyncio.to_thread(warmed_within, fresh)
+    finally:
+        await runtime.stop()
 
 
 def test_broken_edit_keeps_the_old_content_and_lists_the_problems(content_dir: Path, tmp_path: Path) -> None:
