@@ -50,6 +50,7 @@ STRONG_COVER = 0.8  # a moment covering this much answers even a career-move que
 DOMINANT_COVER = 0.4  # ...or at least this much while scoring DOMINANCE times the runner-up
 DOMINANCE = 1.8
 SUGGEST = 0.3  # candidates covering at least this much are offered as "did you mean"
+SUGGEST_WORDS = 2  # ...and share at least this many of the question's topic words (or all it has)
 SUGGEST_CUTOFF = 30  # the score shown for suggestions that come from near-miss names
 FOREIGN_SHARE = 0.8  # a word the content never uses weighs this share of the rarest word's weight
 ENTITY_SHARE = 0.6  # a named role or guest weighs this share of the rarest word's weight
@@ -856,12 +857,20 @@ class Resolver:
         dominant = ranked and ranked[0][1] >= DOMINANT_COVER and ranked[0][2] >= DOMINANCE * runner_up
         if dominant and analysis.foreign_weight < 1:
             return trace.done(Resolution(self._hit(*ranked[0])), "covers less, but far ahead of every other entry")
-        suggestions = [self._hit(doc, coverage) for doc, coverage, _ in ranked if coverage >= SUGGEST]
+        suggestions = [self._hit(d, c) for d, c, _ in ranked if c >= SUGGEST and self._close(analysis, d)]
         if role is not None:
             entry = self._content.roles[role.ref]
             suggestions.insert(0, Hit("role", entry.id, SUGGEST_CUTOFF, entry.name))
         why = "nothing covers enough of the question" if ranked else "no entry shares a topic word"
         return trace.done(Resolution(None, _unique(suggestions)), why)
+
+    def _close(self, analysis: Analysis, doc: int) -> bool:
+        """Whether an entry is close enough to offer as "did you mean": it shares at least two of the question's topic
+        words (or the only word it has that is not filler). One word in common is chance: "who won the world cup" and
+        a moment on real-world use cases, a hummus recipe and a moment that mentions recipes."""
+        terms = {t.term for t in analysis.terms}
+        needed = min(SUGGEST_WORDS, len(terms) + len(analysis.foreign))
+        return sum(self._index.has(term, doc) for term in terms) >= needed
 
     def _rank(
         self,

@@ -431,6 +431,26 @@ def test_off_topic_near_misses_get_no_match(small: Library, library: Library, qu
     assert library.resolver.resolve(question).hit is None
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who won the world cup",  # "world": a moment on real-world use cases
+        "python list comprehension with an if else",  # "python": moments on what to learn first
+        "my hummus always comes out bland, what am I doing wrong? more tahini?",
+    ],
+)
+def test_one_word_in_common_is_no_suggestion(library: Library, question: str) -> None:
+    # The "suggestions only when they are close": a single shared word is chance, not closeness.
+    resolution = library.resolver.resolve(question)
+    assert resolution.hit is None and resolution.suggestions == ()
+
+
+def test_a_near_miss_still_gets_suggestions(library: Library) -> None:
+    # Sharing two of its words with entries, a question nobody's words fully cover is still offered the nearest ones.
+    resolution = library.resolver.resolve("glacier tooling for model deployment pipelines")
+    assert resolution.hit is None and resolution.suggestions
+
+
 FILLER_WORDS = ["actually", "hey", "lol", "really", "bother", "please", "so"]
 FILLER = st.lists(st.sampled_from(FILLER_WORDS), min_size=1, max_size=4)
 QUESTIONS = [
