@@ -437,7 +437,9 @@ class Resolver:
         """Resolve any text; never raises. With ``explain_it``, the resolution carries a readable trace."""
         near: list[int] = []
         found = self._by_words(query, explain_it, near)
-        if found.hit is not None or found.pair is not None:
+        # Two roles with no line between them, and a topic the words ranked entries for ("our first data hire: an
+        # analyst or a data engineer?"): an entry nearest in meaning may still answer it; else the pair is said.
+        if found.hit is not None or (found.pair is not None and not near):
             return found
         return self._by_meaning(query, found, near, explain_it)
 
@@ -445,7 +447,7 @@ class Resolver:
         """Stages 1 to 5; ``near`` collects the entries each ranking put first, for the meaning stage."""
         reading = _Reading(near=near)
         found = self._resolve(query, explain_it, reading)
-        if self._second is None or reading.last is None or found.pair is not None:
+        if self._second is None or reading.last is None:
             return found
         if found.hit is not None and not reading.guest_fallback:
             return found
@@ -486,7 +488,7 @@ class Resolver:
         )
         if nearest.similarity < MEANING_ACCEPT:
             why = "nothing covers enough of the question, and none is near enough in meaning"
-            return Resolution(None, found.suggestions, None, (*lines, f"decision:   {why}") if explain_it else ())
+            return Resolution(None, found.suggestions, found.pair, (*lines, f"decision:   {why}") if explain_it else ())
         # On the resolver's 0-100 scale, a match at the bar is as sure as a words match at the bar (ACCEPT), so
         # most of these answers stay in the moderators' low-confidence report, where an ask can be added.
         share = (nearest.similarity - MEANING_ACCEPT) / (1 - MEANING_ACCEPT)

@@ -119,3 +119,15 @@ def test_vectors_and_vocabulary_must_agree(tmp_path: Path) -> None:
     np.save(tmp_path / "vectors.npy", np.zeros((2, 4), dtype=np.float16))
     with pytest.raises(ValueError, match="3 tokens but 2 vectors"):
         Vectors.load(tmp_path)
+
+
+def test_two_roles_with_no_line_between_them_and_a_topic_may_be_answered(library: Library) -> None:
+    # No boundary is drawn between the analyst and the data engineer; the question is about hiring, and the moment on
+    # a new team's hiring order is nearest in meaning.
+    hit = library.resolver.resolve("hiring for a brand new data team, analyst or data engineer first?").hit
+    assert hit is not None and hit.kind == "moment"
+    assert library.content.moments[hit.id].topic == "Hiring order for a new data team"
+    # Without a topic, or with one nothing is near enough to, the member is still told that no line is drawn.
+    for question in ("data analyst vs data engineer", "data analyst vs data engineer, which one for a small startup"):
+        resolution = library.resolver.resolve(question)
+        assert resolution.hit is None and resolution.pair == ("data-analyst", "data-engineer"), question
