@@ -24,7 +24,7 @@ import aiohttp
 from figures import wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
-SETTLE_SECONDS = 2.0  # the warm-up after start-up takes about 0.3 s
+SETTLE_SECONDS = 2.0  # the warm-up after start-up takes about 0.2 s
 sys.path.insert(0, str(ROOT / "tests"))
 
 from bot_process import HELPER, clean_env, free_port  # noqa: E402

@@ -77,7 +77,7 @@ def test_reloaded_content_is_warmed_up_before_any_question(content_dir: Path) ->
     assert not old.resolver.warmed  # nobody asked the old one anything: the reload did it
 
 
-async def test_start_up_warms_the_content_after_listening(library: Library, tmp_path: Path) -> None:
+async def test_start_up_warms_the_content_after_listening(tmp_path: Path) -> None:
     fresh = LibraryHolder(Library.load())
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'ops.db'}")
     runtime = Runtime(settings, Handlers(fresh), RunOptions(port=0, host="127.0.0.1", tips=False), fresh)
