@@ -460,11 +460,10 @@ class Resolver:
         hit = second.hit
         if hit is None or hit.kind != "moment" or hit.score < 100 * ACCEPT:
             return found
-        terms = {t.term for t in again.last.terms} if again.last is not None else set()
         doc = self._second._doc_of[("moment", hit.id)]
+        shared = self._second._words_shared(again.last, doc) if again.last is not None else 0
         # A named guest already narrows the search down to their episodes: the name counts as one of the words.
-        needed = MEMBERS_WORDS_TERMS - (1 if reading.guest_fallback else 0)
-        if sum(self._second._index.has(term, doc) for term in terms) < needed:
+        if shared < MEMBERS_WORDS_TERMS - (1 if reading.guest_fallback else 0):
             return found
         # Show what the second search read and ranked: the words the asks know, and its candidates.
         shown = [line for line in second.trace if line.startswith(("topic:", "unknown:", "candidate:"))]
@@ -870,9 +869,12 @@ class Resolver:
         """Whether an entry is close enough to offer as "did you mean": it shares at least two of the question's topic
         words (or the only word it has that is not filler). One word in common is chance: "who won the world cup" and
         a moment on real-world use cases, a hummus recipe and a moment that mentions recipes."""
-        terms = {t.term for t in analysis.terms}
-        needed = min(SUGGEST_WORDS, len(terms) + len(analysis.foreign))
-        return sum(self._index.has(term, doc) for term in terms) >= needed
+        needed = min(SUGGEST_WORDS, len({t.term for t in analysis.terms}) + len(analysis.foreign))
+        return self._words_shared(analysis, doc) >= needed
+
+    def _words_shared(self, analysis: Analysis, doc: int) -> int:
+        """How many of the question's topic words (each counted once) the entry has."""
+        return sum(self._index.has(term, doc) for term in {t.term for t in analysis.terms})
 
     def _rank(
         self,
