@@ -28,6 +28,11 @@ VECTORS_DIR = Path(__file__).with_name("vectors")
 # this cosine similarity. Measured in benchmarks/README.md ("Matching by meaning").
 MEANING_CANDIDATES = 5
 MEANING_ACCEPT = 0.70
+# When the words answer, the entries they rank first are re-weighed by meaning: each score times
+# exp(MEANING_BLEND * similarity), so an entry a little behind on words but much nearer in meaning moves up.
+MEANING_BLEND = 4.0
+# ...in questions of at least this many words: a keyword or two ("model registry") says too little of a meaning.
+MEANING_BLEND_WORDS = 3
 _MAX_WORD_CHARS = 100  # BERT's WordPiece gives up on longer words (they become the unknown token, which is dropped)
 _CONTINUATION = "##"
 # One question is one small matrix product: BLAS worker threads cost more than they give (they spin after each call,
@@ -190,3 +195,17 @@ class MeaningIndex:
         similarities = self._matrix[list(rows)] @ asked
         best = int(similarities.argmax())
         return Nearest(int(self._owners[rows[best]]), float(similarities[best]))
+
+    def similarities(self, question: str, entries: Sequence[int]) -> dict[int, float]:
+        """Per entry, the cosine similarity of its nearest text to the question, floored at 0 (an entry with no text has
+        0); empty when the question has no token the vectors know."""
+        asked = self._vectors.embed([question])[0]
+        if not asked.any():
+            return {}
+        rows = sorted({row for entry in entries for row in self._rows.get(entry, ())})
+        found = dict.fromkeys(entries, 0.0)
+        if rows:
+            owners = self._owners[rows].tolist()
+            for owner, similarity in zip(owners, (self._matrix[rows] @ asked).tolist(), strict=True):
+                found[owner] = max(found[owner], similarity)
+        return found

@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import heapq
 import logging
+import math
 import re
 import threading
 from collections import defaultdict
@@ -28,7 +29,14 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from content.loader import Content, boundary_pairs, boundary_roles
-from content.meaning import MEANING_ACCEPT, MEANING_CANDIDATES, MeaningIndex, shared_vectors
+from content.meaning import (
+    MEANING_ACCEPT,
+    MEANING_BLEND,
+    MEANING_BLEND_WORDS,
+    MEANING_CANDIDATES,
+    MeaningIndex,
+    shared_vectors,
+)
 from content.ranking import Analyses, Field, Searchable, TextIndex, UnionIndex
 from content.schema import Boundary
 from content.text import ROLE_FRAME_WORDS, STOPWORDS, normalize, stem, strip_mentions
@@ -132,6 +140,7 @@ class _Reading:
     last: Analysis | None = None
     guest_fallback: bool = False  # a named guest's episode, given because no moment of theirs covered the topic
     near: list[int] = field(default_factory=list)  # the entries each ranking put first (MEANING_CANDIDATES each)
+    question: str = ""  # the question as the meaning stage reads it
 
 
 class Resolver:
@@ -181,6 +190,7 @@ class Resolver:
             asks.finish()
             second = copy.copy(self)
             second._second = None
+            second._meaning_home = self  # same entries, same numbers: one meaning index serves both
             second._index = UnionIndex(self._index, asks)
             second._reader = second._new_reader(content)
             self._second = second
@@ -188,6 +198,7 @@ class Resolver:
         self._meaning: MeaningIndex | None = None
         self._meaning_lock = threading.Lock()
         self._meaning_failed = False
+        self._meaning_home: Resolver = self
 
     def _new_reader(self, content: Content) -> Reader:
         """A reader of questions that knows this resolver's names and its index's words."""
@@ -445,7 +456,7 @@ class Resolver:
 
     def _by_words(self, query: str, explain_it: bool, near: list[int]) -> Resolution:
         """Stages 1 to 5; ``near`` collects the entries each ranking put first, for the meaning stage."""
-        reading = _Reading(near=near)
+        reading = _Reading(near=near, question=strip_mentions(query)[:_MEANING_CHARS])
         found = self._resolve(query, explain_it, reading)
         if self._second is None or reading.last is None:
             return found
@@ -455,7 +466,7 @@ class Resolver:
         # asks say the member's problem may still answer it, if it covers enough of the question and at least
         # MEMBERS_WORDS_TERMS of its words ("good name for my AI startup" shares two words with an ask about AI jobs at
         # startups, and is still no question of ours).
-        again = _Reading(first=reading.last, near=near)
+        again = _Reading(first=reading.last, near=near, question=reading.question)
         second = self._second._resolve(query, explain_it, again)
         hit = second.hit
         if hit is None or hit.kind != "moment" or hit.score < 100 * ACCEPT:
@@ -507,6 +518,8 @@ class Resolver:
 
     def _meaning_index(self) -> MeaningIndex | None:
         """Every entry's texts as vectors, built once per content load; None if the vectors cannot be read."""
+        if self._meaning_home is not self:
+            return self._meaning_home._meaning_index()
         with self._meaning_lock:
             if self._meaning is None and not self._meaning_failed:
                 try:
@@ -845,6 +858,7 @@ class Resolver:
         # something"): the unknown noun is as likely the subject as the word we know, so offer, don't answer.
         lone = analysis.intent == "topic" and len(analysis.terms) == 1 and analysis.foreign_weight >= 1
         if ranked and ranked[0][1] >= ACCEPT and not lone:
+            ranked = self._reweighed(ranked, reading, trace)
             hit = self._hit(*ranked[0])
             if analysis.intent == "who_owns" and hit.kind == "boundary" and not analysis.asks_both:
                 side = self._owning_side(self._content.boundaries[hit.id], _weights(self._index, analysis))
@@ -864,6 +878,30 @@ class Resolver:
             suggestions.insert(0, Hit("role", entry.id, SUGGEST_CUTOFF, entry.name))
         why = "nothing covers enough of the question" if ranked else "no entry shares a topic word"
         return trace.done(Resolution(None, _unique(suggestions)), why)
+
+    def _reweighed(
+        self, ranked: list[tuple[int, float, float]], reading: _Reading, trace: _Trace
+    ) -> list[tuple[int, float, float]]:
+        """The words' candidates, each score times exp(MEANING_BLEND * its similarity in meaning to the question): of
+        entries the words rank close together, the one about the question wins ("how do I get people to use our
+        dashboards": a moment on adoption, over one that only shares "build" through its episode's title)."""
+        if len(reading.question.split()) < MEANING_BLEND_WORDS:
+            return ranked
+        index = self._meaning_index()
+        near = index.similarities(reading.question, [doc for doc, _, _ in ranked]) if index is not None else {}
+        if not near:
+            return ranked
+        reweighed = sorted(
+            ((doc, coverage, score * math.exp(MEANING_BLEND * near[doc])) for doc, coverage, score in ranked),
+            key=lambda item: (-item[2], self._kind_rank[item[0]]),
+        )
+        if reweighed[0][0] != ranked[0][0]:
+            target = self._docs[reweighed[0][0]]
+            trace.add(
+                f"meaning:    reweighed, {target.kind} {target.id} is nearest the question (similarity"
+                f" {near[reweighed[0][0]]:.2f} against {near[ranked[0][0]]:.2f})"
+            )
+        return reweighed
 
     def _close(self, analysis: Analysis, doc: int) -> bool:
         """Whether an entry is close enough to offer as "did you mean": it shares at least two of the question's topic

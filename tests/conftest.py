@@ -12,6 +12,7 @@ from fakes.discord_api import GUILD_ID, MOD_ROLE_ID, FakeDiscord
 from fakes.slack_api import FakeSlack
 from pydantic import SecretStr
 
+import content.meaning
 from bot.config import DiscordSettings, Settings
 from bot.console import Console
 from bot.runtime import RunOptions, Runtime
@@ -24,6 +25,18 @@ FIXED_NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
 @pytest.fixture(scope="session")
 def library() -> Library:
+    return Library.load()
+
+
+@pytest.fixture
+def words_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Library:
+    """The shipped content with unreadable vectors: the resolver answers by its words alone."""
+    broken = tmp_path / "broken-vectors"
+    broken.mkdir()
+    (broken / "vocab.txt").write_text("[PAD]\n", encoding="utf-8")
+    (broken / "vectors.npy").write_bytes(b"not a numpy file")
+    monkeypatch.setattr(content.meaning, "VECTORS_DIR", broken)
+    monkeypatch.setattr(content.meaning, "_shared", None)
     return Library.load()
 
 

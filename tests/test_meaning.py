@@ -78,14 +78,8 @@ def test_meaning_only_chooses_among_entries_the_words_found(library: Library) ->
     assert f"answers from {MEANING_ACCEPT:.2f}" in meaning_line
 
 
-def test_without_readable_vectors_the_words_still_answer(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    (tmp_path / "vocab.txt").write_text("[PAD]\n", encoding="utf-8")
-    (tmp_path / "vectors.npy").write_bytes(b"not a numpy file")
-    monkeypatch.setattr(meaning, "VECTORS_DIR", tmp_path)
-    monkeypatch.setattr(meaning, "_shared", None)
-    library = Library.load()
+def test_without_readable_vectors_the_words_still_answer(words_only: Library, caplog: pytest.LogCaptureFixture) -> None:
+    library = words_only
     with caplog.at_level(logging.WARNING):
         assert library.resolver.resolve(NOISY_ALERTS).hit is None
         assert library.resolver.resolve(NOISY_ALERTS).hit is None
@@ -131,3 +125,27 @@ def test_two_roles_with_no_line_between_them_and_a_topic_may_be_answered(library
     for question in ("data analyst vs data engineer", "data analyst vs data engineer, which one for a small startup"):
         resolution = library.resolver.resolve(question)
         assert resolution.hit is None and resolution.pair == ("data-analyst", "data-engineer"), question
+
+
+# The words rank a boundary first (its text says ETL, ELT and team); the moment on loading before transforming, a
+# little behind on words, is the one nearest in meaning.
+ETL_OR_ELT = "ETL or ELT for a small team with one warehouse and like 10 sources?"
+ELT_MOMENT = "data-engineering-tools-modern-data-stack@7:57"
+
+
+def test_the_words_candidates_are_reweighed_by_meaning(library: Library, words_only: Library) -> None:
+    by_words = words_only.resolver.resolve(ETL_OR_ELT).hit
+    assert by_words is not None and by_words.id != ELT_MOMENT
+    resolution = library.resolver.resolve(ETL_OR_ELT, explain_it=True)
+    assert resolution.hit is not None and resolution.hit.id == ELT_MOMENT
+    assert any(line.startswith("meaning:    reweighed") for line in resolution.trace)
+    # The coverage (the answer's score) is the words' own: the meaning only chose among them.
+    assert 100 * ACCEPT <= resolution.hit.score < 100
+
+
+@pytest.mark.parametrize("keywords", ["model registry", "expirement traking", "t-shaped"])
+def test_a_keyword_or_two_is_answered_by_its_words(library: Library, words_only: Library, keywords: str) -> None:
+    # Two words say too little for a meaning: the exact match of the words stands.
+    by_words = words_only.resolver.resolve(keywords).hit
+    hit = library.resolver.resolve(keywords).hit
+    assert by_words is not None and hit == by_words

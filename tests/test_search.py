@@ -155,9 +155,11 @@ def test_two_known_words_beside_an_unknown_noun_still_answer(library: Library) -
     assert library.resolver.resolve("batch scoring for my bakery").hit is not None  # "bakery": unknown
 
 
-def test_everyday_words_the_content_uses_break_a_tie_but_never_change_the_coverage(library: Library) -> None:
+def test_everyday_words_the_content_uses_break_a_tie_but_never_change_the_coverage(words_only: Library) -> None:
     """'fine' and 'wrong' are filler: they never decide whether there is an answer, but the moment that says the
-    pipeline runs fine while the data is wrong is the one the member means."""
+    pipeline runs fine while the data is wrong is the one the member means (by its words alone: the meaning of the
+    bare question finds that moment too)."""
+    library = words_only
     bare = library.resolver.resolve("the pipeline ran but the data is still, how?").hit
     padded = library.resolver.resolve("the pipeline ran fine but the data is still wrong, how?").hit
     assert bare is not None and padded is not None
