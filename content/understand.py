@@ -106,6 +106,12 @@ _BECOME_BEFORE = re.compile(
 # "... what does an X ...": the role a question asks about, wherever it stands among the roles it names.
 _ASKED_ABOUT = re.compile(r"\b(?:what|wat)(?: exactly| actually| really)? (?:does|do|is|are)" + _ARTICLE + "$")
 _QUALIFIER = re.compile(r"^(?:of|at|for|in) ")
+# "is an AI engineer just someone calling the OpenAI API", "ai eng = glorified prompt monkey?": whether the role is
+# no more than something, which its definition answers.
+_JUST_BEFORE = re.compile(r"(?:^|\b(?:is|are|isnt|arent|is not|are not))" + _ARTICLE + "$")
+_JUST_AFTER = re.compile(
+    r"^(?:(?:really|actually|honestly|literally) )?(?:just|only|basically|merely|simply|glorified|nothing more than)\b"
+)
 # "what does a data architect actually do all day, is it just ...": asked outright, before the role and after it.
 # "where does my job end and MLOps begin", "where does X stop and Y start": the line between two roles.
 _WHERE_LINE = re.compile(r"\bwhere (?:does|do|is) .*\b(?:end|ends|stop|stops)\b.*\b(?:begin|begins|start|starts)\b")
@@ -594,6 +600,8 @@ class Reader:
             if _BECOME_BEFORE.search(before) and analysis.foreign_weight >= 1 and not qualified:
                 return "transition"
             if asks_what_it_is and not _from_to(words, analysis.roles):
+                return "define"
+            if _JUST_BEFORE.search(before) and _JUST_AFTER.match(after):
                 return "define"
         if len(analysis.roles) >= 2:
             first = analysis.roles[0]

@@ -165,6 +165,21 @@ def test_a_role_named_before_an_unknown_noun_is_not_the_subject(small: Library) 
     assert answer(small, "what is a data engineer in plumbing and heating") is None
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is an AI engineer just someone calling the OpenAI API?",
+        "ai eng = glorified prompt monkey? or nah",
+        "ai eng = just calling the openai api?? or is there more to it fr",
+    ],
+)
+def test_is_a_role_just_something_asks_what_the_role_is(library: Library, question: str) -> None:
+    # Words the content never uses ("openai", "monkey") would refuse these as a topic; they ask what the role is.
+    resolution = library.resolver.resolve(question, explain_it=True)
+    assert "intent:     define" in resolution.trace
+    assert answer(library, question) == ("role", "ai-engineer")
+
+
 def test_asking_advice_after_a_role_is_not_asking_what_the_role_does(small: Library) -> None:
     trace = small.resolver.resolve("data engineer here, what would you do about flaky tests?", explain_it=True).trace
     assert "intent:     define" not in trace
