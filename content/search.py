@@ -58,6 +58,7 @@ STRONG_COVER = 0.8  # a moment covering this much answers even a career-move que
 DOMINANT_COVER = 0.4  # ...or at least this much while scoring DOMINANCE times the runner-up
 DOMINANCE = 1.8
 SUGGEST = 0.3  # candidates covering at least this much are offered as "did you mean"
+NEAR_COVER = 0.15  # ...or this much, for the meaning stage, in a question with no word the content never uses
 SUGGEST_WORDS = 2  # ...and share at least this many of the question's topic words (or all it has)
 SUGGEST_CUTOFF = 30  # the score shown for suggestions that come from near-miss names
 FOREIGN_SHARE = 0.8  # a word the content never uses weighs this share of the rarest word's weight
@@ -845,8 +846,12 @@ class Resolver:
         ranked = everything[: MAX_SUGGESTIONS * 3]
         trace.add(*self._candidates(ranked))
         # Only entries the words would offer as "did you mean": one that shares nothing but a role's name with "how
-        # to become a data engineer of a coffee franchise" is no candidate, however near its text.
-        reading.near.extend(doc for doc, coverage, _ in ranked[:MEANING_CANDIDATES] if coverage >= SUGGEST)
+        # to become a data engineer of a coffee franchise" is no candidate, however near its text. But a long question
+        # with no word the content never uses spreads its weight thin ("starting next month as the only data scientist
+        # at a 40 person startup ... how should I spend my first weeks"): entries covering less may be chosen too.
+        # (Two roles named with no line between them already have an answer: that no line is drawn.)
+        floor = NEAR_COVER if analysis.foreign_weight < 1 and len(analysis.roles) < 2 else SUGGEST
+        reading.near.extend(doc for doc, coverage, _ in ranked[:MEANING_CANDIDATES] if coverage >= floor)
         if role is not None and ranked:
             # "how much Python does a data engineer need": when the named role's own entry covers the whole topic
             # and scores about as well as the best, the role is the answer (its skills and sources hold the rest).

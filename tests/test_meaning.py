@@ -149,3 +149,17 @@ def test_a_keyword_or_two_is_answered_by_its_words(library: Library, words_only:
     by_words = words_only.resolver.resolve(keywords).hit
     hit = library.resolver.resolve(keywords).hit
     assert by_words is not None and hit == by_words
+
+
+def test_a_long_question_in_everyday_words_may_be_answered_by_an_entry_covering_less(library: Library) -> None:
+    # Its weight is spread over many known words, so the moment on explaining a model's single prediction covers under
+    # SUGGEST of it; with no unknown word in it, the meaning may still choose that moment.
+    question = (
+        "Stakeholders won't trust our churn model unless I can say why it flagged a specific customer."
+        " What approaches do people use?"
+    )
+    resolution = library.resolver.resolve(question, explain_it=True)
+    assert resolution.hit is not None and resolution.hit.id.startswith("interpretable-machine-learning@")
+    assert "nearest in meaning" in resolution.trace[-1]
+    # An unknown word keeps the floor where it was: a pod that gets OOMKilled is not ours.
+    assert library.resolver.resolve("my k8s pod keeps getting OOMKilled, how do i raise the memory limit").hit is None
