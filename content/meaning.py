@@ -1,9 +1,10 @@
 """Matching by meaning, for questions that share few words with the content ("our readouts flip week to week").
 
-The words the content uses are matched by the resolver's own index; this module only serves its last resort, when
-the entries that index ranks first each cover too little of the question. A question and each entry's texts become
-vectors, and of those entries the nearest answers if it is near enough (MEANING_ACCEPT). The vectors are static: one
-per WordPiece token, distilled with model2vec's method from the all-MiniLM-L6-v2 sentence model
+The words the content uses are matched by the resolver's own index; this module serves it twice. When the words
+answer, the entries they rank first are reweighed by how near each is to the question (MEANING_BLEND). When the
+entries that index ranks first each cover too little of the question, the last resort: a question and each entry's
+texts become vectors, and of those entries the nearest answers if it is near enough (MEANING_ACCEPT). The vectors
+are static: one per WordPiece token, distilled with model2vec's method from the all-MiniLM-L6-v2 sentence model
 (content/vectors/README.md says how, and under which licence). No model runs while answering: a question costs a
 tokenisation, a mean and one matrix product over the entries' texts.
 
