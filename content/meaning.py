@@ -29,7 +29,7 @@ VECTORS_DIR = Path(__file__).with_name("vectors")
 # this cosine similarity. Measured in benchmarks/README.md ("Matching by meaning").
 MEANING_CANDIDATES = 5
 MEANING_ACCEPT = 0.70
-# When the words answer, the entries they rank first are re-weighed by meaning: each score times
+# When the words answer, the entries they rank first are reweighed by meaning: each score times
 # exp(MEANING_BLEND * similarity), so an entry a little behind on words but much nearer in meaning moves up.
 MEANING_BLEND = 4.0
 # ...in questions of at least this many words: a keyword or two ("model registry") says too little of a meaning.

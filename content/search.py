@@ -888,8 +888,9 @@ class Resolver:
         self, ranked: list[tuple[int, float, float]], reading: _Reading, trace: _Trace
     ) -> list[tuple[int, float, float]]:
         """The words' candidates, each score times exp(MEANING_BLEND * its similarity in meaning to the question): of
-        entries the words rank close together, the one about the question wins ("how do I get people to use our
-        dashboards": a moment on adoption, over one that only shares "build" through its episode's title)."""
+        entries the words rank close together, the one about the question wins ("ETL or ELT for a small team": the
+        moment on loading before transforming, over the boundary whose words cover the question but which is about
+        teams)."""
         if len(reading.question.split()) < MEANING_BLEND_WORDS:
             return ranked
         index = self._meaning_index()
