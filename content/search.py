@@ -608,7 +608,13 @@ class Resolver:
             if (pair.hit is None or pair.hit.kind == "role") and analysis.terms:
                 # No line is drawn between the two (or one role is named twice, "platform data engineers versus
                 # product-facing data engineers"), but the question has a topic: an entry may cover it.
-                ranked = self._ranked(analysis, None, trace, reading)
+                # Entries about both roles count the two names as covered ("first hire: an analyst or a data
+                # engineer?" is about hiring both, which a hiring-order moment that names both answers); not when
+                # the member asks for the line itself ("data analyst vs data engineer for a startup").
+                both = (
+                    set() if analysis.compares_outright else self._about_role(first.ref) & self._about_role(second.ref)
+                )
+                ranked = self._ranked(analysis, None, trace, reading, both)
                 if ranked.hit is not None:
                     return ranked
             return trace.done(pair, "two roles named: their boundary")
@@ -834,8 +840,17 @@ class Resolver:
             return ranked[0][0] if ranked[0][0] in self._content.roles else None
         return None
 
-    def _ranked(self, analysis: Analysis, role: Entity | None, trace: _Trace, reading: _Reading) -> Resolution:
-        entity_docs = self._about_role(role.ref) if role is not None else set()
+    def _ranked(
+        self,
+        analysis: Analysis,
+        role: Entity | None,
+        trace: _Trace,
+        reading: _Reading,
+        about: set[int] | None = None,
+    ) -> Resolution:
+        """Rank the entries for the question; ``about``: entries about the roles it names, when no one role is the
+        subject (they count the names as covered)."""
+        entity_docs = self._about_role(role.ref) if role is not None else (about or set())
         # Every entry is ranked only when the named role's own entry must be found among them.
         limit = None if role is not None else MAX_SUGGESTIONS * 3
         # "who decides X, the PM or the engineers?": only entries about the role offered can answer.

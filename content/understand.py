@@ -98,6 +98,11 @@ _BECOME_BEFORE = re.compile(
     r"|jump into|jumping into|back in as|land|landing|end up as|ended up as|ending up as"
     r"|come back as|coming back as|get back into|getting back into|return as|returning as"
     r"|promoted to|promoted into|bumped up to|step up to|stepping up to|stepped up to"
+    # "my manager wants me to step into a data architect role", "eyeing data architect roles next", "long term I'd
+    # like to be a CDO", "got offered a data architect position": the role the member is heading for.
+    r"|step into|stepping into|stepped into|move up to|moving up to|eyeing|eyeing up"
+    r"|(?:like|love|want|wanted|hoping|hope|aiming|aim|aspire|aspiring|trying|plan|planning) to be|wanna be"
+    r"|(?:got|been|was|were|be|being|get|getting) offered"
     r"|(?<!was )(?<!were )(?<!been )(?<!got )hired (?:straight |directly )?(?:as|into))"  # "I was hired as a DS but
     # ..." is the job they have
     + _ARTICLE
@@ -217,16 +222,21 @@ class Analysis:
         return list(seen.values())
 
     @property
+    def compares_outright(self) -> bool:
+        """'X vs Y', 'the difference between X and Y': the member asks for the line between the roles itself."""
+        return bool(_DIFFERENCE.intersection(self.words))
+
+    @property
     def moved_to(self) -> Entity | None:
         """The role named right after a move verb ("how do people end up as data architects"), unless it is one
         side of a choice ("become a data engineer or a data scientist")."""
-        if _DIFFERENCE.intersection(self.words):
+        if self.compares_outright:
             return None
         for entity in self.roles:
             end = entity.start + len(entity.text.split())
             if self.words[end : end + 1] == ["or"] or self.words[max(0, entity.start - 2) : entity.start].count("or"):
                 continue
-            if _BECOME_BEFORE.search(" ".join(self.words[: entity.start])):
+            if _heads_for(" ".join(self.words[: entity.start]), " ".join(self.words[end:])):
                 return entity
         return None
 
@@ -597,7 +607,7 @@ class Reader:
             ) or _DEFINE_AFTER.search(after)
             # A move, told with words of the member's own life ("home with my kids for years, can I break into
             # AI engineering"); not a role of another trade.
-            if _BECOME_BEFORE.search(before) and analysis.foreign_weight >= 1 and not qualified:
+            if _heads_for(before, after) and analysis.foreign_weight >= 1 and not qualified:
                 return "transition"
             if asks_what_it_is and not _from_to(words, analysis.roles):
                 return "define"
@@ -626,6 +636,16 @@ class Reader:
         if analysis.roles and not analysis.terms and not analysis.foreign:
             return "define"
         return "topic"
+
+
+# "thinking about going the data architect route": the role as the way the member is heading.
+_ROUTE_AFTER = re.compile(r"^(?:route|path|track|ladder)\b")
+
+
+def _heads_for(before: str, after: str) -> bool:
+    """Whether the words around a role's name say the member is heading for it ("step into a data architect role",
+    "going the data architect route")."""
+    return bool(_BECOME_BEFORE.search(before) or (before.endswith(" the") and _ROUTE_AFTER.match(after)))
 
 
 _DIFFERENCE = frozenset({"difference", "differences", "different", "vs", "versus", "compare", "compared"})

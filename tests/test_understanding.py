@@ -741,6 +741,52 @@ def test_the_role_a_member_moves_into_or_was_given(library: Library, question: s
     assert answer(library, question) == ("role", expected)
 
 
+@pytest.mark.parametrize(
+    ("question", "heading_for"),
+    [
+        (
+            "senior data engineer here and my lead wants me to step into a data architect position next year. do "
+            "architects still write code?",
+            "data-architect",
+        ),
+        (
+            "I run the analytics team today; in five years I'd love to be a chief data officer. what would have to "
+            "change going from head of data to CDO?",
+            "chief-data-officer",
+        ),
+        (
+            "thinking about going the analytics engineer route after two years as a BI analyst, worth it?",
+            "analytics-engineer",
+        ),
+        (
+            "got offered a data engineering manager job at my company, how much hands-on work is left in it?",
+            "data-engineering-manager",
+        ),
+    ],
+)
+def test_the_role_a_member_is_heading_for_is_a_move_not_a_comparison(
+    library: Library, question: str, heading_for: str
+) -> None:
+    # The role the member has is named too, but they ask about the one they are heading for, not the line between.
+    resolution = library.resolver.resolve(question, explain_it=True)
+    assert "intent:     transition" in resolution.trace
+    hit = resolution.hit
+    assert hit is not None and hit.kind in ("role", "episode")
+    about = hit.id if hit.kind == "role" else library.content.episodes[hit.id].title.lower()
+    assert about == heading_for or "architect" in about
+
+
+def test_hiring_one_of_two_roles_with_no_line_between_them_finds_the_hiring_order(library: Library) -> None:
+    # No boundary is drawn between the analyst and the data engineer: entries about both roles count the names.
+    for question in (
+        "we have budget for one hire and zero data people: an analyst or a data engineer first?",
+        "our first two data hires: should it be a data analyst or a data engineer?",
+    ):
+        hit = library.resolver.resolve(question).hit
+        assert hit is not None and hit.kind == "moment", question
+        assert library.content.moments[hit.id].topic == "Hiring order for a new data team"
+
+
 def test_work_nobody_uses_is_an_adoption_question(library: Library) -> None:
     question = (
         "We built a pile of dashboards and nobody opens them. How do you get people to actually use the data work?"
