@@ -62,6 +62,7 @@ NEAR_COVER = 0.15  # ...or this much, for the meaning stage, in a question with 
 SUGGEST_WORDS = 2  # ...and share at least this many of the question's topic words (or all it has)
 SUGGEST_CUTOFF = 30  # the score shown for suggestions that come from near-miss names
 FOREIGN_SHARE = 0.8  # a word the content never uses weighs this share of the rarest word's weight
+FOREIGN_TERMS = 4  # ...in a question of up to this many topic words; with more, the unknown words weigh less
 ENTITY_SHARE = 0.6  # a named role or guest weighs this share of the rarest word's weight
 OWNER_MARGIN = 1.15  # a "who owns" role must score this much above the next role, or the general ranking decides
 CONTEXT_OWNER = 1.3  # a "who owns" candidate about the role the question names as context scores this much more
@@ -777,7 +778,7 @@ class Resolver:
         # A topic word no owner's work mentions still counts against every owner, at its weight in the content
         # ("who's the best pizza place near the office": no role's work covers the pizza).
         weights = _weights(self._owners, analysis, fallback=self._index)
-        total = sum(weights.values()) + self._foreign_weight * analysis.foreign_weight
+        total = sum(weights.values()) + self._foreign_weight * _foreign_counted(analysis)
         if len(analysis.roles) == 1:
             # "who decides the roadmap for an internal ML platform": the role named is the context, not the answer;
             # owners whose entries are about it are the likelier ones.
@@ -965,7 +966,9 @@ class Resolver:
         if not scores:
             return []
         weights = _weights(self._index, analysis)
-        total = sum(weights.values()) + self._foreign_weight * analysis.foreign_weight + self._entity_weight * entities
+        total = (
+            sum(weights.values()) + self._foreign_weight * _foreign_counted(analysis) + self._entity_weight * entities
+        )
         if total <= 0:
             return []
         priors = _PRIORS.get(intent, _PRIORS["topic"])
@@ -1013,6 +1016,14 @@ class Resolver:
             f"candidate:  {self._docs[d].kind} {self._docs[d].id}  score {s:.2f}  covers {100 * c:.0f}%"
             for d, c, s in ranked[:5]
         ]
+
+
+def _foreign_counted(analysis: Analysis) -> float:
+    """How many unknown words count against an answer. A question with many topic words tells a story around a clear
+    topic ("our LLM bill tripled, any tricks for cutting prompt cost without wrecking quality?"): beyond FOREIGN_TERMS
+    topic words, its unknown words count that many over the number it has (8 topic words: half). An off-topic
+    question shares a word or two with the content, so its unknown words ("salary", "Berlin") count whole."""
+    return analysis.foreign_weight * min(1.0, FOREIGN_TERMS / max(1, len(analysis.terms)))
 
 
 def _weights(index: Searchable, analysis: Analysis, fallback: Searchable | None = None) -> dict[str, float]:

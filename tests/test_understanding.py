@@ -787,6 +787,31 @@ def test_hiring_one_of_two_roles_with_no_line_between_them_finds_the_hiring_orde
         assert library.content.moments[hit.id].topic == "Hiring order for a new data team"
 
 
+@pytest.mark.parametrize(
+    ("question", "topic_word"),
+    [
+        (
+            "each time someone edits a transformation, something downstream breaks. how do you actually test data "
+            "pipelines before going live?",
+            "test",
+        ),
+        (
+            "our retention metric swings a lot between weeks, seasonality and so on. how do you choose a metric stable "
+            "enough for experiments",
+            "stabil",
+        ),
+    ],
+)
+def test_unknown_story_words_count_less_around_a_clear_topic(library: Library, question: str, topic_word: str) -> None:
+    # "swings", "breaks"... the content never uses them, but the question has many topic words: the story around them
+    # no longer outweighs the topic (an off-topic question, with a word or two of ours, still gets none).
+    hit = library.resolver.resolve(question).hit
+    assert hit is not None and hit.kind == "moment"
+    moment = library.content.moments[hit.id]
+    assert topic_word in (moment.topic + " " + " ".join(moment.keywords)).lower()
+    assert library.resolver.resolve("what's the average data engineer salary in Berlin right now?").hit is None
+
+
 def test_work_nobody_uses_is_an_adoption_question(library: Library) -> None:
     question = (
         "We built a pile of dashboards and nobody opens them. How do you get people to actually use the data work?"
