@@ -102,7 +102,7 @@ _BECOME_BEFORE = re.compile(
     # like to be a CDO", "got offered a data architect position": the role the member is heading for.
     r"|step into|stepping into|stepped into|move up to|moving up to|eyeing|eyeing up"
     r"|(?:like|love|want|wanted|hoping|hope|aiming|aim|aspire|aspiring|trying|plan|planning) to be|wanna be"
-    r"|(?:got|been|was|were|be|being|get|getting) offered"
+    r"|(?:got|been|was|were|be|being|get|getting) (?:offered|made)"
     r"|(?<!was )(?<!were )(?<!been )(?<!got )hired (?:straight |directly )?(?:as|into))"  # "I was hired as a DS but
     # ..." is the job they have
     + _ARTICLE
@@ -128,7 +128,8 @@ _ROLE_NOUNS = frozenset({"work", "role", "job", "position"})
 _POSTPOSED = frozenset({"for", "on", "of", "at", "in"})
 _QUALIFIED_HEADS = frozenset({"stuff", "things", "team", "teams", "side", "work", "projects", "products", "systems"})
 _DETERMINERS = frozenset({"a", "an", "the", "our", "my", "your", "their", "this", "that", "some"})
-_SOURCE_CUES = ("from", "coming from", "i am a", "i am an", "i work in", "i work as")
+# "the next step after senior data engineer", "from a junior analyst": the role the member comes from.
+_SOURCE_BEFORE = re.compile(r"(?:^|\b)(?:from|coming from|after|i am|i work in|i work as)" + _ARTICLE + "$")
 
 # Adjectives and adverbs ("realistic", "sensible", "seriously") seldom name what a question is about; an unknown one
 # weighs less than an unknown noun ("salary", "laptop").
@@ -260,7 +261,7 @@ class Analysis:
             return moved
         roles = self.roles
         for entity in reversed(roles):
-            if not " ".join(self.words[: entity.start]).endswith(_SOURCE_CUES):
+            if not _SOURCE_BEFORE.search(" ".join(self.words[: entity.start])):
                 return entity
         return roles[-1] if roles else None
 

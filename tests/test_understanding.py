@@ -762,6 +762,15 @@ def test_the_role_a_member_moves_into_or_was_given(library: Library, question: s
             "got offered a data engineering manager job at my company, how much hands-on work is left in it?",
             "data-engineering-manager",
         ),
+        # the role after "after" is the one the member comes from
+        (
+            "people say product owner is a natural next step after senior data scientist. what would I be doing?",
+            "product-owner",
+        ),
+        (
+            "just got made data team lead and a data scientist reports to me, what should my week look like now?",
+            "data-team-lead",
+        ),
     ],
 )
 def test_the_role_a_member_is_heading_for_is_a_move_not_a_comparison(
