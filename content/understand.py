@@ -44,7 +44,7 @@ _OWNER_ASKED = re.compile(
     r"|whose (?:call|decision))\b"
 )
 # Words that open a clause telling the circumstances of a "who owns" question rather than its task.
-_CLAUSE_STARTS = frozenset({"when", "whenever", "if", "because", "since", "while", "although", "though", "but"})
+_CLAUSE_STARTS = frozenset({"when", "whenever", "once", "if", "because", "since", "while", "although", "though", "but"})
 _SECOND_OWNER = re.compile(r"\b(?:and|or) (?:who|whose)\b")  # "who hires, and who designs the model?"
 _OWNER_CUE = re.compile(
     r"\b(?:" + "|".join(re.escape(w) for w in (*_OWNER_WORDS, *_OWNER_PHRASES)) + r")\b|" + _OWNER_ASKED.pattern
