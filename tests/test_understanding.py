@@ -390,6 +390,8 @@ def test_the_story_before_who_counts_less_unless_it_is_the_whole_task(small: Lib
     # a clause after the task ("when ...") is story too
     trace = "\n".join(small.resolver.resolve("who owns feature engineering when our spark jobs fail?", True).trace)
     assert "spark (story)" in trace and "feature (story)" not in trace
+    trace = "\n".join(small.resolver.resolve("who owns feature engineering once our spark jobs run?", True).trace)
+    assert "spark (story)" in trace and "feature (story)" not in trace
     # "...who owns that?": nothing follows the question word, so the story is the task
     trace = "\n".join(small.resolver.resolve("the feature table never landed, who owns that?", True).trace)
     assert "intent:     who_owns" in trace and "(story)" not in trace
