@@ -40,8 +40,9 @@ _OWNER_PHRASES = ("responsible for", "in charge of", "whose job", "whose respons
 # ...or asked after the member's story: "our DS wants another sprint, who actually decides whether it ships?"
 _OWNER_ASKED = re.compile(
     r"\b(?:who(?: (?:actually|really|usually|normally|typically|ultimately|exactly))?"
-    r" (?:decides|decide|gets to|get to|has the final|has the last|makes the call|signs off|approves|calls the shots)"
-    r"|whose (?:call|decision))\b"
+    r" (?:decides|decide|gets to|get to|has the final|has the last|makes the call|signs off|approves|calls the shots"
+    r"|is supposed to|is meant to|is expected to|has to|needs to)"
+    r"|whose (?:call|decision|problem|fault))\b"
 )
 # Words that open a clause telling the circumstances of a "who owns" question rather than its task.
 _CLAUSE_STARTS = frozenset({"when", "whenever", "once", "if", "because", "since", "while", "although", "though", "but"})

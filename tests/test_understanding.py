@@ -397,6 +397,19 @@ def test_the_story_before_who_counts_less_unless_it_is_the_whole_task(small: Lib
     assert "intent:     who_owns" in trace and "(story)" not in trace
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "predictions went stale in prod again, who is supposed to notice drift and retrain? ds or mlops people",
+        "the forecast jumped overnight and sales is nervous. who is meant to explain why the number moved?",
+    ],
+)
+def test_who_is_supposed_to_after_the_story_asks_who_owns(library: Library, question: str) -> None:
+    # Asked after the member's story, with roles named as the candidates: still a "who owns" question, not a comparison.
+    trace = library.resolver.resolve(question, explain_it=True).trace
+    assert "intent:     who_owns" in trace
+
+
 def test_hired_straight_into_a_role_asks_what_it_takes(small: Library) -> None:
     assert answer(small, "can a junior get hired straight into a data engineer job?") == ("role", "data-engineer")
 
