@@ -104,6 +104,7 @@ _BECOME_BEFORE = re.compile(
     r"|step into|stepping into|stepped into|move up to|moving up to|eyeing|eyeing up"
     r"|(?:like|love|want|wanted|hoping|hope|aiming|aim|aspire|aspiring|trying|plan|planning) to be|wanna be"
     r"|(?:got|been|was|were|be|being|get|getting) (?:offered|made)"
+    r"|(?:asked|asks|asking|want|wants|wanted|told|pushing|pushed) me to(?: be| become)?"
     r"|(?<!was )(?<!were )(?<!been )(?<!got )hired (?:straight |directly )?(?:as|into))"  # "I was hired as a DS but
     # ..." is the job they have
     + _ARTICLE

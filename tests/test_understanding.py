@@ -777,6 +777,7 @@ def test_the_role_a_member_moves_into_or_was_given(library: Library, question: s
             "got offered a data engineering manager job at my company, how much hands-on work is left in it?",
             "data-engineering-manager",
         ),
+        ("four years as a data engineer and they asked me to lead the team. what actually changes?", "data-team-lead"),
         # the role after "after" is the one the member comes from
         (
             "people say product owner is a natural next step after senior data scientist. what would I be doing?",
