@@ -110,6 +110,8 @@ _BECOME_BEFORE = re.compile(
     + _ARTICLE
     + "$"
 )
+# "thinking about going the data architect route": the role as the way the member is heading.
+_ROUTE_AFTER = re.compile(r"^(?:route|path|track|ladder)\b")
 # "... what does an X ...": the role a question asks about, wherever it stands among the roles it names.
 _ASKED_ABOUT = re.compile(r"\b(?:what|wat)(?: exactly| actually| really)? (?:does|do|is|are)" + _ARTICLE + "$")
 _QUALIFIER = re.compile(r"^(?:of|at|for|in) ")
@@ -131,7 +133,7 @@ _POSTPOSED = frozenset({"for", "on", "of", "at", "in"})
 _QUALIFIED_HEADS = frozenset({"stuff", "things", "team", "teams", "side", "work", "projects", "products", "systems"})
 _DETERMINERS = frozenset({"a", "an", "the", "our", "my", "your", "their", "this", "that", "some"})
 # "the next step after senior data engineer", "from a junior analyst": the role the member comes from.
-_SOURCE_BEFORE = re.compile(r"(?:^|\b)(?:from|coming from|after|i am|i work in|i work as)" + _ARTICLE + "$")
+_SOURCE_BEFORE = re.compile(r"\b(?:from|coming from|after|i am|i work in|i work as)" + _ARTICLE + "$")
 
 # Adjectives and adverbs ("realistic", "sensible", "seriously") seldom name what a question is about; an unknown one
 # weighs less than an unknown noun ("salary", "laptop").
@@ -623,7 +625,7 @@ class Reader:
             if _WHERE_LINE.search(text):
                 return "compare"  # "I'm a devops engineer. where does my job end and MLOps begin?"
             # "what does a data architect do exactly? my lead says it's the next step after senior DE"
-            compared = _COMPARED_AFTER.match(after) or _DIFFERENCE.intersection(words)
+            compared = _COMPARED_AFTER.match(after) or analysis.compares_outright
             if _DEFINE_BEFORE.match(before) and _DOES_AFTER.match(after) and not compared:
                 return "define"
         if text.startswith(_OWNER_WORDS) or any(p in text for p in _OWNER_PHRASES) or _OWNER_ASKED.search(text):
@@ -639,10 +641,6 @@ class Reader:
         if analysis.roles and not analysis.terms and not analysis.foreign:
             return "define"
         return "topic"
-
-
-# "thinking about going the data architect route": the role as the way the member is heading.
-_ROUTE_AFTER = re.compile(r"^(?:route|path|track|ladder)\b")
 
 
 def _heads_for(before: str, after: str) -> bool:
