@@ -60,6 +60,8 @@ DOMINANCE = 1.8
 SUGGEST = 0.3  # candidates covering at least this much are offered as "did you mean"
 NEAR_COVER = 0.15  # ...or this much, for the meaning stage, in a question with no word the content never uses
 SUGGEST_WORDS = 2  # ...and share at least this many of the question's topic words (or all it has)
+AGREE_WORDS = 3  # when nothing else answers, the words' first entry covering SUGGEST and this many topic words...
+MEANING_AGREE = 0.65  # ...answers if its meaning is this near the question (below MEANING_ACCEPT: the words agree)
 SUGGEST_CUTOFF = 30  # the score shown for suggestions that come from near-miss names
 FOREIGN_SHARE = 0.8  # a word the content never uses weighs this share of the rarest word's weight
 FOREIGN_TERMS = 4  # ...in a question of up to this many topic words; with more, the unknown words weigh less
@@ -111,6 +113,15 @@ class Resolution:
 
 
 @dataclass(frozen=True)
+class _Lead:
+    """A ranking's first entry for a question the words found no answer for, with the reading that ranked it."""
+
+    doc: int
+    coverage: float
+    analysis: Analysis
+
+
+@dataclass(frozen=True)
 class _Target:
     kind: Kind
     id: str
@@ -142,6 +153,7 @@ class _Reading:
     last: Analysis | None = None
     guest_fallback: bool = False  # a named guest's episode, given because no moment of theirs covered the topic
     near: list[int] = field(default_factory=list)  # the entries each ranking put first (MEANING_CANDIDATES each)
+    agreed: list[_Lead] = field(default_factory=list)  # each ranking's first entry, if the words may agree on it
     question: str = ""  # the question as the meaning stage reads it
 
 
@@ -448,17 +460,20 @@ class Resolver:
 
     def resolve(self, query: str, explain_it: bool = False) -> Resolution:
         """Resolve any text; never raises. With ``explain_it``, the resolution carries a readable trace."""
-        near: list[int] = []
-        found = self._by_words(query, explain_it, near)
+        reading = _Reading(question=strip_mentions(query)[:_MEANING_CHARS])
+        found = self._by_words(query, explain_it, reading)
         # Two roles with no line between them, and a topic the words ranked entries for ("our first data hire: an
         # analyst or a data engineer?"): an entry nearest in meaning may still answer it; else the pair is said.
-        if found.hit is not None or (found.pair is not None and not near):
+        if found.hit is not None or (found.pair is not None and not reading.near):
             return found
-        return self._by_meaning(query, found, near, explain_it)
+        found = self._by_meaning(query, found, reading.near, explain_it)
+        if found.hit is not None or found.pair is not None or not reading.agreed:
+            return found
+        return self._by_agreement(reading, found, explain_it)
 
-    def _by_words(self, query: str, explain_it: bool, near: list[int]) -> Resolution:
-        """Stages 1 to 5; ``near`` collects the entries each ranking put first, for the meaning stage."""
-        reading = _Reading(near=near, question=strip_mentions(query)[:_MEANING_CHARS])
+    def _by_words(self, query: str, explain_it: bool, reading: _Reading) -> Resolution:
+        """Stages 1 to 5; ``reading.near`` collects the entries each ranking put first, for the meaning stage."""
+        near = reading.near
         found = self._resolve(query, explain_it, reading)
         if self._second is None or reading.last is None:
             return found
@@ -468,7 +483,7 @@ class Resolver:
         # asks say the member's problem may still answer it, if it covers enough of the question and at least
         # MEMBERS_WORDS_TERMS of its words ("good name for my AI startup" shares two words with an ask about AI jobs at
         # startups, and is still no question of ours).
-        again = _Reading(first=reading.last, near=near, question=reading.question)
+        again = _Reading(first=reading.last, near=near, agreed=reading.agreed, question=reading.question)
         second = self._second._resolve(query, explain_it, again)
         hit = second.hit
         if hit is None or hit.kind != "moment" or hit.score < 100 * ACCEPT:
@@ -507,6 +522,29 @@ class Resolver:
         hit = Hit(target.kind, target.id, round(100 * (ACCEPT + share * (1 - ACCEPT)), 1), target.label)
         why = "the words find it but cover too little of the question; it is nearest in meaning"
         return Resolution(hit, (), None, (*lines, f"decision:   {why}") if explain_it else ())
+
+    def _by_agreement(self, reading: _Reading, found: Resolution, explain_it: bool) -> Resolution:
+        """Last of all: the words' first entry, when the words and the meaning agree on it though neither is sure
+        alone. It covers at least SUGGEST of the question and AGREE_WORDS of its topic words (``reading.agreed``), and
+        its meaning is within MEANING_AGREE of the question. A story around a clear question spreads the words thin
+        ("people keep pinging me in DMs for table access, how are teams supposed to handle access requests"); an
+        off-topic question that shares three words with the content ("airflow scheduler keeps dying with DagBag
+        import timeout") is far from it in meaning."""
+        lead = max(
+            reading.agreed, key=lambda lead: lead.coverage
+        )  # the content's words or the asks, whichever covers more
+        index = self._meaning_index()
+        similarity = index.similarities(reading.question, [lead.doc]).get(lead.doc, 0.0) if index is not None else 0.0
+        target = self._docs[lead.doc]
+        trace = _Trace(explain_it, list(found.trace[:-1]))
+        trace.add(
+            f"meaning:    the words' first, {target.kind} {target.id}, similarity {similarity:.2f}"
+            f" (agrees from {MEANING_AGREE:.2f})"
+        )
+        if similarity < MEANING_AGREE:
+            return trace.done(found, found.trace[-1].removeprefix("decision:").strip() if found.trace else "")
+        why = "covers less, but the words rank it first and its meaning is near the question"
+        return self._answer(lead.analysis, self._hit(lead.doc, lead.coverage), trace, why)
 
     def warm(self) -> None:
         """Build now what the first question that reaches the meaning stage would otherwise wait for (numpy, the
@@ -880,25 +918,33 @@ class Resolver:
         lone = analysis.intent == "topic" and len(analysis.terms) == 1 and analysis.foreign_weight >= 1
         if ranked and ranked[0][1] >= ACCEPT and not lone:
             ranked = self._reweighed(ranked, reading, trace)
-            hit = self._hit(*ranked[0])
-            if analysis.intent == "who_owns" and hit.kind == "boundary" and not analysis.asks_both:
-                side = self._owning_side(self._content.boundaries[hit.id], _weights(self._index, analysis))
-                if side is not None:
-                    owning = self._content.roles[side]
-                    owner = Hit("role", owning.id, hit.score, owning.name)
-                    return trace.done(Resolution(owner), "the side of the best boundary that owns the task")
-            return trace.done(Resolution(hit), f"best for intent '{analysis.intent}', covers enough")
+            why = f"best for intent '{analysis.intent}', covers enough"
+            return self._answer(analysis, self._hit(*ranked[0]), trace, why)
         runner_up = self._runner_up(ranked)
         # Far ahead of every other entry, and no unknown noun in the question ("facebook"): trust it with less coverage.
         dominant = ranked and ranked[0][1] >= DOMINANT_COVER and ranked[0][2] >= DOMINANCE * runner_up
         if dominant and analysis.foreign_weight < 1:
             return trace.done(Resolution(self._hit(*ranked[0])), "covers less, but far ahead of every other entry")
+        # This ranking's first entry, for the last stage (_by_agreement), if it is close enough to agree on.
+        first, coverage = ranked[0][:2] if ranked else (0, 0.0)
+        if not lone and coverage >= SUGGEST and self._words_shared(analysis, first) >= AGREE_WORDS:
+            reading.agreed.append(_Lead(first, coverage, analysis))
         suggestions = [self._hit(d, c) for d, c, _ in ranked if c >= SUGGEST and self._close(analysis, d)]
         if role is not None:
             entry = self._content.roles[role.ref]
             suggestions.insert(0, Hit("role", entry.id, SUGGEST_CUTOFF, entry.name))
         why = "nothing covers enough of the question" if ranked else "no entry shares a topic word"
         return trace.done(Resolution(None, _unique(suggestions)), why)
+
+    def _answer(self, analysis: Analysis, hit: Hit, trace: _Trace, why: str) -> Resolution:
+        """The ranking's answer; for "who owns", the side of a boundary that owns the task, where one does."""
+        if analysis.intent == "who_owns" and hit.kind == "boundary" and not analysis.asks_both:
+            side = self._owning_side(self._content.boundaries[hit.id], _weights(self._index, analysis))
+            if side is not None:
+                owning = self._content.roles[side]
+                owner = Hit("role", owning.id, hit.score, owning.name)
+                return trace.done(Resolution(owner), "the side of the best boundary that owns the task")
+        return trace.done(Resolution(hit), why)
 
     def _reweighed(
         self, ranked: list[tuple[int, float, float]], reading: _Reading, trace: _Trace

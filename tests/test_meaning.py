@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import content.meaning as meaning
 from content.library import Library
 from content.meaning import MEANING_ACCEPT, Vectors, basic_words, shared_vectors
-from content.search import ACCEPT
+from content.search import ACCEPT, MEANING_AGREE, SUGGEST
 from operations.querylog import LOW_CONFIDENCE
 
 # Noisy alerts in the members' words: no entry's words cover it, a moment about false alarms means it.
@@ -163,3 +163,38 @@ def test_a_long_question_in_everyday_words_may_be_answered_by_an_entry_covering_
     assert "nearest in meaning" in resolution.trace[-1]
     # An unknown word keeps the floor where it was: a pod that gets OOMKilled is not ours.
     assert library.resolver.resolve("my k8s pod keeps getting OOMKilled, how do i raise the memory limit").hit is None
+
+
+# A story around a clear question: the unknown words ("pinging", "DMs") spread the weight so thin that the access
+# moments cover a quarter of it, and their meaning is near the question but under MEANING_ACCEPT.
+ACCESS_STORY = (
+    "People keep pinging me in DMs for table access. How are teams supposed to handle access requests and take"
+    " access away later?"
+)
+
+
+def test_the_words_first_entry_answers_when_its_meaning_agrees(library: Library, words_only: Library) -> None:
+    assert words_only.resolver.resolve(ACCESS_STORY).hit is None  # the words alone are not sure enough
+    resolution = library.resolver.resolve(ACCESS_STORY, explain_it=True)
+    assert resolution.hit is not None
+    assert resolution.hit.id.startswith("data-governance-data-access-management@")
+    assert f"agrees from {MEANING_AGREE:.2f}" in " ".join(resolution.trace)
+    assert "its meaning is near the question" in resolution.trace[-1]
+    # Less sure than an answer the words cover: the moderators' low-confidence report lists it.
+    assert 100 * SUGGEST <= resolution.hit.score < 100 * ACCEPT
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "airflow scheduler keeps dying with DagBag import timeout, how do i fix this",
+        "can someone do my stats homework: compute the p-value for a two-sample t-test with n=30 per group",
+        "what was the score of the Bayern game last night? half our data team missed it",
+    ],
+)
+def test_an_off_topic_question_sharing_three_words_is_not_agreed_on(library: Library, question: str) -> None:
+    # The words rank an entry first that shares three of its words, but its meaning is far from the question.
+    resolution = library.resolver.resolve(question, explain_it=True)
+    assert resolution.hit is None
+    assert f"agrees from {MEANING_AGREE:.2f}" in " ".join(resolution.trace)  # it was weighed, and refused
+    assert resolution.trace[-1].startswith("decision:   nothing covers enough")
