@@ -222,7 +222,8 @@ def main() -> None:
 
 def _stages(questions: Sequence[str]) -> None:
     """What the understanding stages cost: reading the question (lexicon, names, intent) versus the whole resolve."""
-    from content.text import normalize
+    from content.search import _MEANING_CHARS, _Reading
+    from content.text import normalize, strip_mentions
 
     library = Library.load()
     reader = library.resolver._reader  # the stage itself, timed on its own
@@ -248,15 +249,19 @@ def _stages(questions: Sequence[str]) -> None:
     start = time.perf_counter()
     fresh.resolver._meaning_index()
     index_ms = (time.perf_counter() - start) * 1000
-    meaning_ms = []
+    meaning_ms, agree_ms = [], []
     for _ in range(5):
         for question in questions:
-            near: list[int] = []
-            words = fresh.resolver._by_words(question, False, near)
+            reading = _Reading(question=strip_mentions(question)[:_MEANING_CHARS])
+            words = fresh.resolver._by_words(question, False, reading)
             if words.hit is None and words.pair is None:
                 start = time.perf_counter()
-                fresh.resolver._by_meaning(question, words, near, False)
+                found = fresh.resolver._by_meaning(question, words, reading.near, False)
                 meaning_ms.append((time.perf_counter() - start) * 1000)
+                if found.hit is None and reading.agreed:  # the last stage: words and meaning agree
+                    start = time.perf_counter()
+                    fresh.resolver._by_agreement(reading, found, False)
+                    agree_ms.append((time.perf_counter() - start) * 1000)
     # Reweighing the words' candidates by meaning, in the questions whose words answer (timed around the call).
     reweigh_ms: list[float] = []
     reweighed = fresh.resolver._reweighed
@@ -278,8 +283,10 @@ def _stages(questions: Sequence[str]) -> None:
         ("whole resolve (read + rank + decide)", total_ms),
         (f"meaning stage ({len(meaning_ms) // 5} of {len(questions)} questions reach it)", meaning_ms),
         (f"reweighing by meaning ({len(reweigh_ms) // 5} of {len(questions)})", reweigh_ms),
+        (f"words and meaning agree ({len(agree_ms) // 5} of {len(questions)})", agree_ms),
     ):
-        print(f"  {label:<52} p50 {pct(values, 50):.3f}  p99 {pct(values, 99):.3f}")
+        if values:  # a stage no question reached has nothing to time
+            print(f"  {label:<52} p50 {pct(values, 50):.3f}  p99 {pct(values, 99):.3f}")
     once = f"read the vectors {vectors_ms:.0f} ms per process, index the entries' texts {index_ms:.0f} ms per load"
     print(f"  once: {once}")
 

@@ -10,7 +10,9 @@ The index is built once per content load. Resolution runs in stages, cheapest an
    against it, filler never does;
 5. the same over the moments' asks (members' words for a problem), when the content's own words find nothing;
 6. by meaning (content/meaning.py), when neither covers enough of the question: of the entries they ranked first,
-   the one whose text is nearest the question, if it is near enough.
+   the one whose text is nearest the question, if it is near enough;
+7. last, the words' first entry, if it covers some of the question and its meaning is fairly near it: two weaker
+   signals that agree.
 """
 
 from __future__ import annotations
