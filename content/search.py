@@ -532,9 +532,8 @@ class Resolver:
         ("people keep pinging me in DMs for table access, how are teams supposed to handle access requests"); an
         off-topic question that shares three words with the content ("airflow scheduler keeps dying with DagBag
         import timeout") is far from it in meaning."""
-        lead = max(
-            reading.agreed, key=lambda lead: lead.coverage
-        )  # the content's words or the asks, whichever covers more
+        # Of the content's words and the asks, the ranking whose first entry covers more.
+        lead = max(reading.agreed, key=lambda lead: lead.coverage)
         index = self._meaning_index()
         similarity = index.similarities(reading.question, [lead.doc]).get(lead.doc, 0.0) if index is not None else 0.0
         target = self._docs[lead.doc]
