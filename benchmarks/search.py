@@ -222,8 +222,8 @@ def main() -> None:
 
 def _stages(questions: Sequence[str]) -> None:
     """What the understanding stages cost: reading the question (lexicon, names, intent) versus the whole resolve."""
-    from content.search import _MEANING_CHARS, _Reading
-    from content.text import normalize, strip_mentions
+    from content.search import _Reading
+    from content.text import normalize
 
     library = Library.load()
     reader = library.resolver._reader  # the stage itself, timed on its own
@@ -252,7 +252,7 @@ def _stages(questions: Sequence[str]) -> None:
     meaning_ms, agree_ms = [], []
     for _ in range(5):
         for question in questions:
-            reading = _Reading(question=strip_mentions(question)[:_MEANING_CHARS])
+            reading = _Reading.of(question)
             words = fresh.resolver._by_words(question, False, reading)
             if words.hit is None and words.pair is None:
                 start = time.perf_counter()

@@ -158,6 +158,11 @@ class _Reading:
     agreed: list[_Lead] = field(default_factory=list)  # each ranking's first entry, if the words may agree on it
     question: str = ""  # the question as the meaning stage reads it
 
+    @classmethod
+    def of(cls, query: str) -> _Reading:
+        """A new reading of what a member typed."""
+        return cls(question=strip_mentions(query)[:_MEANING_CHARS])
+
 
 class Resolver:
     """An index over one Content snapshot. Immutable after construction, so it is safe to share."""
@@ -462,7 +467,7 @@ class Resolver:
 
     def resolve(self, query: str, explain_it: bool = False) -> Resolution:
         """Resolve any text; never raises. With ``explain_it``, the resolution carries a readable trace."""
-        reading = _Reading(question=strip_mentions(query)[:_MEANING_CHARS])
+        reading = _Reading.of(query)
         found = self._by_words(query, explain_it, reading)
         # Two roles with no line between them, and a topic the words ranked entries for ("our first data hire: an
         # analyst or a data engineer?"): an entry nearest in meaning may still answer it; else the pair is said.
@@ -542,8 +547,8 @@ class Resolver:
             f"meaning:    the words' first, {target.kind} {target.id}, similarity {similarity:.2f}"
             f" (agrees from {MEANING_AGREE:.2f})"
         )
-        if similarity < MEANING_AGREE:
-            return trace.done(found, found.trace[-1].removeprefix("decision:").strip() if found.trace else "")
+        if similarity < MEANING_AGREE:  # the earlier decision stands, after the line that says why this one failed
+            return Resolution(found.hit, found.suggestions, found.pair, (*trace.lines, *found.trace[-1:]))
         why = "covers less, but the words rank it first and its meaning is near the question"
         return self._answer(lead.analysis, self._hit(lead.doc, lead.coverage), trace, why)
 
