@@ -74,15 +74,18 @@ _DEFINE_BEFORE = re.compile(
 )
 # ...or by what follows it, when the question names the role first: "they posted a data translator job, what would
 # that person do?", "analytics engineer: what do they actually do all day".
+_HEDGE = r"(?: (?:actually|really|realistically|honestly|even|exactly|usually|typically))?"
 _DEFINE_AFTER = re.compile(
     r"\b(?:what|wat) (?:would|does|do|will|should|is|are)(?: (?:that|this|it|such an?|the|they|he|she))?"
-    r"(?: (?:person|role|job|position|people|hire))?(?: (?:actually|really|even|exactly|usually|supposed to))?"
+    r"(?: (?:person|role|job|position|people|hire))?" + _HEDGE + r"(?: supposed to)?"
     r" (?:do|be doing|doing|involve|involves|entail|entails|build|builds|work on|works on)\b"
     # "... is that an actual role??", "is dataops engineer even a real job", "is that somebody who builds models?"
     r"|\ban? (?:actual|real|legit|proper) (?:role|job|title|position)\b"
     r"|\bis (?:that|this) (?:somebody|someone|a person) who\b"
     # "just got the title 'data product owner', what am I supposed to own", "offered a DEM job, what is the work"
-    r"|\bwhat (?:am|will|would) i(?: (?:supposed|meant|expected) to| be)? (?:own|owning|do|doing)\b"
+    # "what would I actually be doing every day in that job", "what will I realistically be doing"
+    r"|\b(?:what|wat) (?:am|will|would|should) i" + _HEDGE + r"(?: (?:supposed|meant|expected) to)?(?: be)?"
+    r" (?:own|owning|do|doing|working on)\b"
     r"|\bwhat is the (?:work|job|role)(?: (?:really|actually|like))?\b"
 )
 # A career move between roles: "I'm a project manager, could I switch to data science", "from marketing to X".
@@ -271,8 +274,16 @@ class Analysis:
 
     @property
     def asked_role(self) -> Entity | None:
-        """The role a 'what does a(n) X do' names, wherever it stands in the question."""
-        return next((e for e in self.roles if _ASKED_ABOUT.search(" ".join(self.words[: e.start]))), None)
+        """The role a 'what does a(n) X do' or an 'is an X just a Y' names, wherever it stands in the question."""
+        return next((e for e in self.roles if _ASKED_ABOUT.search(self._before(e)) or self._just(e)), None)
+
+    def _before(self, entity: Entity) -> str:
+        return " ".join(self.words[: entity.start])
+
+    def _just(self, entity: Entity) -> bool:
+        """'is an AI engineer just a backend dev who calls an API': whether the role is no more than another."""
+        after = " ".join(self.words[entity.start + len(entity.text.split()) :])
+        return bool(_JUST_BEFORE.search(self._before(entity)) and _JUST_AFTER.match(after))
 
     @property
     def guests(self) -> list[Entity]:

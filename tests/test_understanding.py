@@ -154,6 +154,9 @@ def answer(library: Library, question: str) -> tuple[str, str] | None:
         "we're hiring a data engineer. is that somebody who builds models, or something else entirely?",
         "saw a post for a 'data engineer' at a fintech, what does that person even build?",
         "ppl keep saying pipelines are just plumbing... is data engineer even a real job or nah",
+        # the member in the job, with a hedge before the verb
+        "got an offer with the title data engineer. what will I realistically be doing every day?",
+        "saw an opening for a data engineer at a retailer, what would I actually be doing in that job?",
     ],
 )
 def test_define_a_role(small: Library, question: str) -> None:
@@ -178,6 +181,15 @@ def test_is_a_role_just_something_asks_what_the_role_is(library: Library, questi
     resolution = library.resolver.resolve(question, explain_it=True)
     assert "intent:     define" in resolution.trace
     assert answer(library, question) == ("role", "ai-engineer")
+
+
+def test_is_a_role_just_another_with_no_line_drawn_asks_about_the_first(library: Library) -> None:
+    # No boundary between AI engineer and software engineer is written: the first role's definition answers
+    # whether it is "just" the other, rather than "no boundary is written".
+    assert library.content.boundary_between("ai-engineer", "software-engineer") is None
+    question = "isn't an AI engineer just a backend dev who calls the OpenAI API?"
+    assert answer(library, question) == ("role", "ai-engineer")
+    assert answer(library, "AI engineer vs backend dev?") is None  # asked as a pair, the missing line is said
 
 
 def test_asking_advice_after_a_role_is_not_asking_what_the_role_does(small: Library) -> None:
