@@ -147,12 +147,30 @@ _IS_BEFORE = frozenset("what who where when why how that it there here he she th
 _NOT_BASE = {"ca": "can", "wo": "will", "sha": "shall", "ai": "is"}  # "can't", "won't", "shan't", "ain't"
 
 
+# The same contractions typed without their apostrophe ("thats", "doesnt", "theyre"), where the bare form is no
+# English word of its own ("were", "well", "ill", "id", "its" and "hell" are, so they stay as typed).
+_UNMARKED = {
+    **{
+        f"{base}nt": f"{base}n't"
+        for base in "is are was were do does did ca wo would should could has have had".split()
+    },
+    **{f"{base}s": f"{base}'s" for base in _IS_BEFORE - {"it", "he", "this"}},
+    **{f"{base}re": f"{base}'re" for base in ("you", "they")},
+    **{f"{base}ve": f"{base}'ve" for base in "i you we they would should could".split()},
+    **{f"{base}ll": f"{base}'ll" for base in ("you", "they")},
+    "im": "i'm",
+    "aint": "ain't",
+}
+
+
 def expand_contractions(words: list[str]) -> list[str]:
-    """``words`` with contractions spelled out ("we've" -> "we have", "can't" -> "can not", "team's" -> "team")."""
-    if not any("'" in word for word in words):
+    """``words`` with contractions spelled out ("we've" -> "we have", "can't" -> "can not", "team's" -> "team"),
+    with or without their apostrophe ("thats" -> "that is")."""
+    if not any("'" in word or word in _UNMARKED for word in words):
         return words
     out: list[str] = []
     for word in words:
+        word = _UNMARKED.get(word, word)
         if "'" not in word:
             out.append(word)
             continue

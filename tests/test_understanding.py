@@ -278,6 +278,12 @@ def test_a_named_guest_on_a_topic_partly_ours_gets_their_episode(small: Library)
         ("they're sure it can't fail", ["they", "are", "sure", "it", "can", "not", "fail"]),
         ("who won't ship, who'll own it", ["who", "will", "not", "ship", "who", "will", "own", "it"]),
         ("the team's backlog", ["the", "team", "backlog"]),
+        # typed without the apostrophe, as in chat; a bare form that is a word of its own stays
+        (
+            "thats not true, theyre sure it doesnt",
+            ["that", "is", "not", "true", "they", "are", "sure", "it", "does", "not"],
+        ),
+        ("we were well", ["we", "were", "well"]),
         # a phone's typographic apostrophe is the same apostrophe
         ("we\u2019ve read Ben Wilson\u2019s take", ["we", "have", "read", "ben", "wilson", "take"]),
     ],
