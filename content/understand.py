@@ -427,6 +427,12 @@ class Reader:
             ]
             if teams and len(teams) < len(roles):
                 analysis.entities = [e for e in analysis.entities if e not in teams]
+        roles = [e for e in analysis.entities if e.kind == "role"]
+        # "I'm an analytics engineer but half my week is dashboards for the PMs": an abbreviation in the plural beside
+        # a role named in the singular is the people around the member, not a role the question is about.
+        plural = [e for e in roles if len(e.text) <= SHORT_NAME + 1 and e.text[:-1] in self._roles_exact]
+        if plural and len({e.ref for e in roles if e not in plural}) >= 1:
+            analysis.entities = [e for e in analysis.entities if e not in plural]
         return taken
 
     def _settings(self, words: list[str], analysis: Analysis) -> None:
@@ -458,6 +464,8 @@ class Reader:
             if guest is not None:
                 return Entity("guest", guest[0], span, i, 100.0, guest[1]), size
             role = self._roles_exact.get(span)
+            if role is None and size == 1 and len(span) <= SHORT_NAME + 1 and span.endswith("s"):
+                role = self._roles_exact.get(span[:-1])  # an abbreviation's plural: "mles", "dss", "pms"
             if role is None and len(span) > SHORT_NAME:
                 role = self._by_stem(part)
             if role is not None:

@@ -964,3 +964,17 @@ def test_three_roles_named_the_line_between_two_of_them(library: Library, questi
 def test_two_roles_with_no_line_between_them_still_say_so(library: Library) -> None:
     resolution = library.resolver.resolve("our devops engineer and our software engineer argue, who does what?")
     assert resolution.hit is None and resolution.pair == ("devops-engineer", "software-engineer")
+
+
+def test_an_abbreviation_in_the_plural_names_its_role(small: Library) -> None:
+    assert answer(small, "how do DEs and DSs split the work") == ("boundary", "data-scientist-vs-data-engineer")
+    trace = small.resolver.resolve("do MLEs need kubernetes b4 getting hired", explain_it=True).trace
+    assert "role:       'mles' -> machine-learning-engineer (100)" in trace
+
+
+def test_an_abbreviation_in_the_plural_beside_a_role_is_the_people_around_the_member(small: Library) -> None:
+    # "the DSs" are who the data engineer works for; the question is what a data engineer is.
+    question = "is a data engineer just someone who builds pipelines for the DSs?"
+    trace = small.resolver.resolve(question, explain_it=True).trace
+    assert not any("'dss'" in line for line in trace)
+    assert answer(small, question) == ("role", "data-engineer")
