@@ -87,6 +87,9 @@ _DEFINE_AFTER = re.compile(
     r"|\b(?:what|wat) (?:am|will|would|should) i" + _HEDGE + r"(?: (?:supposed|meant|expected) to)?(?: be)?"
     r" (?:own|owning|do|doing|working on)\b"
     r"|\bwhat is the (?:work|job|role)(?: (?:really|actually|like))?\b"
+    # "got an interview for a DataOps engineer opening, what would my days look like there"
+    r"|\bwhat (?:would|will|do|does|did) (?:my|your|their|his|her|the|a)(?: typical| normal| average)?"
+    r" (?:day|days|week|weeks|workday|workdays)" + _HEDGE + r" look like\b"
 )
 # A career move between roles: "I'm a project manager, could I switch to data science", "from marketing to X".
 _TRANSITION = re.compile(

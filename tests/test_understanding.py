@@ -157,6 +157,7 @@ def answer(library: Library, question: str) -> tuple[str, str] | None:
         # the member in the job, with a hedge before the verb
         "got an offer with the title data engineer. what will I realistically be doing every day?",
         "saw an opening for a data engineer at a retailer, what would I actually be doing in that job?",
+        "got an interview for a data engineer opening. what would my days look like there?",
     ],
 )
 def test_define_a_role(small: Library, question: str) -> None:
