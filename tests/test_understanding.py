@@ -979,3 +979,11 @@ def test_an_abbreviation_in_the_plural_beside_a_role_is_the_people_around_the_me
     trace = small.resolver.resolve(question, explain_it=True).trace
     assert not any("'dss'" in line for line in trace)
     assert answer(small, question) == ("role", "data-engineer")
+
+
+def test_a_newcomers_first_weeks_are_the_onboarding_plan(library: Library) -> None:
+    # "first" and "weeks" alone are filler; together they are the topic (the lexicon reads them as an onboarding plan).
+    question = "starting monday as the only data scientist at a 60-person company. what should my first week look like"
+    trace = library.resolver.resolve(question, explain_it=True).trace
+    assert any(line.startswith("lexicon:") and "onboarding plan" in line for line in trace)
+    assert answer(library, question) == ("moment", "solopreneur-data-scientist@21:07")
