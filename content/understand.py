@@ -311,8 +311,10 @@ class Reader:
         self.index = index
         self._roles_exact: dict[str, str] = {}
         self._roles_stem: dict[str, tuple[str, str]] = {}
+        self._names_of: dict[str, list[str]] = {}  # a role's names, for its qualified forms ("ML platform" + "PM")
         fuzzy: dict[str, str] = {}
         for name, role_id in role_names:
+            self._names_of.setdefault(role_id, []).append(name)
             self._roles_exact.setdefault(name, role_id)
             # Questions are matched after the lexicon rewrites them ("dev" -> "development"): know each name in its
             # rewritten form too, so "mlops engineer vs dev ops" still finds the "dev ops" alias.
@@ -518,6 +520,10 @@ class Reader:
                 continue
             name = " ".join(qualifier + entity.text.split())
             role = self._roles_exact.get(name) or self._by_stem(name.split())  # "PM for ML platforms"
+            # ...or the qualifier before another name of the same role: "product management for an ML platform"
+            # is an "ML platform product manager"
+            names = self._names_of.get(entity.ref, ())
+            role = role or next((r for n in names if (r := self._roles_exact.get(f"{' '.join(qualifier)} {n}"))), None)
             if role is not None and role != entity.ref:
                 end = i + width
                 text = " ".join(words[entity.start : end])

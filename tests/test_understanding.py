@@ -365,6 +365,11 @@ def test_a_move_told_with_words_of_the_members_life_is_still_a_move(small: Libra
         ("Just got promoted from senior DS to leading the team. What actually changes?", ("role", "data-team-lead")),
         # a role with its qualifier after it: "a PM for our ML platform" is an ML product manager
         ("I'm a data scientist and want to become the PM for our ML platform", ("role", "ml-product-manager")),
+        # ...also when the role is named by another of its names ("product management" is the product manager's)
+        (
+            "is it realistic to move from data science into product management for an ML platform?",
+            ("role", "ml-product-manager"),
+        ),
         (
             "what does a product manager for ML stuff do that a normal product manager doesn't?",
             ("boundary", "ml-pm-vs-product-manager"),
