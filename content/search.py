@@ -774,6 +774,11 @@ class Resolver:
             return trace.done(Resolution(self._hit(*ranked[0])), "a moment that covers the whole question")
         return trace.done(Resolution(Hit("role", role.id, target.score, role.name)), "a move into this role")
 
+    def _episodes_of(self, episodes: tuple[str, ...], lead: str, score: float) -> tuple[Hit, tuple[Hit, ...]]:
+        """A guest's episode ``lead`` as the answer, and their other episodes as suggestions."""
+        hits = [Hit("episode", e, SUGGEST_CUTOFF, self._content.episodes[e].title) for e in episodes if e != lead]
+        return Hit("episode", lead, score, self._content.episodes[lead].title), tuple(hits[:MAX_SUGGESTIONS])
+
     def _guest(self, analysis: Analysis, trace: _Trace, reading: _Reading) -> Resolution:
         """A guest's moment on the question's topic, the moment at a named timestamp, or the guest's episode."""
         episodes = tuple(dict.fromkeys(e for g in analysis.guests for e in g.episodes))
@@ -783,12 +788,7 @@ class Resolver:
                 if key in self._content.moments:
                     hit = Hit("moment", key, 100.0, self.moment_label(key))
                     return trace.done(Resolution(hit), "a guest and a timestamp")
-        first = self._content.episodes[episodes[0]]
-        episode_hit = Hit("episode", first.id, analysis.guests[0].score, first.title)
-        others = tuple(
-            Hit("episode", e, SUGGEST_CUTOFF, self._content.episodes[e].title)
-            for e in episodes[1 : MAX_SUGGESTIONS + 1]
-        )
+        episode_hit, others = self._episodes_of(episodes, episodes[0], analysis.guests[0].score)
         if not analysis.terms and not analysis.foreign:
             return trace.done(Resolution(episode_hit, others), "a guest and no topic: their episode")
         if analysis.asks_for_episode and len(episodes) == 1:
@@ -805,6 +805,10 @@ class Resolver:
             # The guest is named and the topic is (at least partly) ours: their episode is the honest answer, even
             # without a moment; its menu lists every moment. Only a question with none of our words is refused.
             reading.guest_fallback = True  # the members' words may still find the moment
+            if ranked and len(episodes) > 1:
+                # Of a guest's several episodes, the one whose entry the words rank first is nearest the topic.
+                nearest = self._docs[ranked[0][0]].id.split("@")[0]  # only the guest's moments and episodes rank
+                episode_hit, others = self._episodes_of(episodes, nearest, analysis.guests[0].score)
             return trace.done(Resolution(episode_hit, others), "the guest's episode: no moment covers the topic")
         suggestions = (episode_hit, *[self._hit(d, c) for d, c, _ in ranked[:2] if c >= SUGGEST]) if ranked else ()
         return trace.done(Resolution(None, _unique(suggestions)), "the guest never covers this topic")

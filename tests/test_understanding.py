@@ -992,3 +992,12 @@ def test_a_newcomers_first_weeks_are_the_onboarding_plan(library: Library) -> No
     trace = library.resolver.resolve(question, explain_it=True).trace
     assert any(line.startswith("lexicon:") and "onboarding plan" in line for line in trace)
     assert answer(library, question) == ("moment", "solopreneur-data-scientist@21:07")
+
+
+def test_a_guest_with_several_episodes_gets_the_one_nearest_the_topic(library: Library) -> None:
+    # Tereza Iofciu is in two episodes; job titles that do not match the work are the red-flags episode's topic,
+    # not the first one listed for her.
+    question = "What did Tereza Iofciu say about data science job titles that don't match the actual work?"
+    resolution = library.resolver.resolve(question)
+    assert resolution.hit is not None and resolution.hit.id.split("@")[0] == "ds-job-red-flags"
+    assert [h.id for h in resolution.suggestions] == ["data-leadership-coaching"]
