@@ -658,6 +658,8 @@ class Reader:
                 return "define"
         if text.startswith(_OWNER_WORDS) or any(p in text for p in _OWNER_PHRASES) or _OWNER_ASKED.search(text):
             return "who_owns"
+        if _versus(words, [e for e in analysis.entities if e.kind == "role"]):  # every mention, in order
+            return "compare"  # "my devops background ... once we ship models? mlops vs devops basically"
         if analysis.roles and (_TRANSITION.search(text) or _from_to(words, analysis.roles)):
             return "transition"
         if len(analysis.roles) >= 2 and analysis.moved_to is not None:
@@ -669,6 +671,15 @@ class Reader:
         if analysis.roles and not analysis.terms and not analysis.foreign:
             return "define"
         return "topic"
+
+
+def _versus(words: list[str], roles: list[Entity]) -> bool:
+    """Whether two different roles stand either side of a "vs" ("mlops vs devops"): the line between them asked."""
+    for first, second in pairwise(roles):
+        between = words[first.start + len(first.text.split()) : second.start]
+        if first.ref != second.ref and between in (["vs"], ["versus"]):
+            return True
+    return False
 
 
 def _heads_for(before: str, after: str) -> bool:

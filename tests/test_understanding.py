@@ -1001,3 +1001,11 @@ def test_a_guest_with_several_episodes_gets_the_one_nearest_the_topic(library: L
     resolution = library.resolver.resolve(question)
     assert resolution.hit is not None and resolution.hit.id.split("@")[0] == "ds-job-red-flags"
     assert [h.id for h in resolution.suggestions] == ["data-leadership-coaching"]
+
+
+def test_x_vs_y_said_outright_is_a_comparison_even_in_a_career_story(small: Library) -> None:
+    question = "coming from a data engineering background, what would I be missing? ds vs de basically"
+    assert answer(small, question) == ("boundary", "data-scientist-vs-data-engineer")
+    # without the "vs", the same story is a move
+    trace = small.resolver.resolve("coming from a data engineering background, can I become a ds?", explain_it=True)
+    assert "intent:     transition" in trace.trace
