@@ -660,6 +660,9 @@ class Reader:
             return "who_owns"
         if _versus(words, [e for e in analysis.entities if e.kind == "role"]):  # every mention, in order
             return "compare"  # "my devops background ... once we ship models? mlops vs devops basically"
+        moving = _BECOME.search(text) or _from_to(words, analysis.roles)
+        if len(analysis.roles) >= 2 and analysis.compares_outright and not moving:
+            return "compare"  # "I'm a software engineer, what separates my job from an ML engineer's?"
         if analysis.roles and (_TRANSITION.search(text) or _from_to(words, analysis.roles)):
             return "transition"
         if len(analysis.roles) >= 2 and analysis.moved_to is not None:
@@ -688,7 +691,9 @@ def _heads_for(before: str, after: str) -> bool:
     return bool(_BECOME_BEFORE.search(before) or (before.endswith(" the") and _ROUTE_AFTER.match(after)))
 
 
-_DIFFERENCE = frozenset({"difference", "differences", "different", "vs", "versus", "compare", "compared"})
+_DIFFERENCE = frozenset(
+    {"difference", "differences", "different", "vs", "versus", "compare", "compared", "separates", "distinguishes"}
+)
 
 
 def _describes_guest(words: list[str], role: Entity, guests: list[Entity]) -> bool:

@@ -235,6 +235,8 @@ def test_who_watches_drift_is_answered_by_the_monitoring_role_or_moment(library:
         "where does the data engineer end and the data scientist begin",
         "ds vs de",
         "data engineering or data science, which one?",
+        # a member's own role told first, then the line asked for
+        "I'm a data engineer, what actually separates my job from a data scientist's?",
     ],
 )
 def test_compare_in_odd_phrasings(small: Library, question: str) -> None:
