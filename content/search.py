@@ -926,6 +926,17 @@ class Resolver:
         # One topic word beside an unknown noun ("buy a used Nintendo DS", "my data scientist girlfriend hiding
         # something"): the unknown noun is as likely the subject as the word we know, so offer, don't answer.
         lone = analysis.intent == "topic" and len(analysis.terms) == 1 and analysis.foreign_weight >= 1
+        if role is not None and ranked and ranked[0][1] < ACCEPT and ranked[0][0] not in entity_docs:
+            # The first covers too little and is not about the role named, but an entry about it scores about as well
+            # and covers enough: "AE interviews: is SQL and dbt enough" ranks a data engineer's interview moment
+            # first, the analytics engineer's skills close behind.
+            close = [
+                item
+                for item in ranked
+                if item[0] in entity_docs and item[1] >= ACCEPT and item[2] >= CLOSE_CALL * ranked[0][2]
+            ]
+            if close:
+                ranked = [close[0], *(item for item in ranked if item is not close[0])]
         if ranked and ranked[0][1] >= ACCEPT and not lone:
             ranked = self._reweighed(ranked, reading, trace)
             why = f"best for intent '{analysis.intent}', covers enough"

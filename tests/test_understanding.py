@@ -1011,3 +1011,14 @@ def test_x_vs_y_said_outright_is_a_comparison_even_in_a_career_story(small: Libr
     # without the "vs", the same story is a move
     trace = small.resolver.resolve("coming from a data engineering background, can I become a ds?", explain_it=True)
     assert "intent:     transition" in trace.trace
+
+
+def test_an_entry_about_the_named_role_close_behind_the_first_opens_the_answer(library: Library) -> None:
+    # The first entry covers too little; an entry about the data engineer scores nearly as well and covers enough,
+    # so the words answer, and the meaning then prefers the moment on access management.
+    question = (
+        "our data engineers are drowning in warehouse access tickets. whose job should granting & revoking access be?"
+    )
+    trace = library.resolver.resolve(question, explain_it=True).trace
+    assert "decision:   best for intent 'who_owns', covers enough" in trace
+    assert answer(library, question) == ("moment", "data-governance-data-access-management@27:49")
