@@ -137,6 +137,7 @@ _DOES_AFTER = re.compile(r"^(?:(?:actually|really|even|exactly|usually|typically
 _ROLE_NOUNS = frozenset({"work", "role", "job", "position"})
 _POSTPOSED = frozenset({"for", "on", "of", "at", "in"})
 _QUALIFIED_HEADS = frozenset({"stuff", "things", "team", "teams", "side", "work", "projects", "products", "systems"})
+_MANAGES = frozenset("manage manages managed managing run runs running head heads heading".split())
 _DETERMINERS = frozenset({"a", "an", "the", "our", "my", "your", "their", "this", "that", "some"})
 # "the next step after senior data engineer", "from a junior analyst": the role the member comes from.
 _SOURCE_BEFORE = re.compile(r"\b(?:from|coming from|after|i am|i work in|i work as)" + _ARTICLE + "$")
@@ -417,9 +418,10 @@ class Reader:
             entity, size = found
             if entity.kind == "role":
                 entity, size = self._qualified(words, entity, size)
+                entity, size = self._managing(words, entity, size)
             analysis.entities.append(entity)
-            taken.update(range(i, i + size))
-            i += size
+            taken.update(range(entity.start, entity.start + size))  # a managed team's name starts at its verb
+            i = entity.start + size
         self._settings(words, analysis)
         roles = [e for e in analysis.entities if e.kind == "role"]
         if len({e.ref for e in roles}) >= 2:
@@ -528,6 +530,23 @@ class Reader:
                 end = i + width
                 text = " ".join(words[entity.start : end])
                 return Entity("role", role, text, entity.start, entity.score), end - entity.start
+        return entity, size
+
+    def _managing(self, words: list[str], entity: Entity, size: int) -> tuple[Entity, int]:
+        """'promoted to manage our data engineering team': the role that manages a team of the role named, where the
+        content has one (the data engineering manager)."""
+        end = entity.start + size
+        before = entity.start - 1
+        if before >= 0 and words[before] in _DETERMINERS:
+            before -= 1
+        if end >= len(words) or words[end] not in ("team", "teams") or before < 0 or words[before] not in _MANAGES:
+            return entity, size
+        for name in self._names_of.get(entity.ref, ()):
+            role = self._roles_exact.get(f"{name} manager")
+            if role is not None and role != entity.ref:
+                # The name spans the verb too, so that what stands before it reads as before any role's name:
+                # "promoted to" + "manage our data engineering team" is a move.
+                return Entity("role", role, " ".join(words[before : end + 1]), before, entity.score), end + 1 - before
         return entity, size
 
     def _misspelt_guest(self, part: list[str], span: str, start: int) -> Entity | None:

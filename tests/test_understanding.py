@@ -1022,3 +1022,13 @@ def test_an_entry_about_the_named_role_close_behind_the_first_opens_the_answer(l
     trace = library.resolver.resolve(question, explain_it=True).trace
     assert "decision:   best for intent 'who_owns', covers enough" in trace
     assert answer(library, question) == ("moment", "data-governance-data-access-management@27:49")
+
+
+def test_managing_a_team_of_a_role_is_that_roles_manager(library: Library) -> None:
+    question = "just got promoted to manage our data engineering team. how much should I still code?"
+    trace = library.resolver.resolve(question, explain_it=True).trace
+    assert "role:       'manage our data engineering team' -> data-engineering-manager (100)" in trace
+    assert "intent:     transition" in trace
+    # a team named without the verb is the team, not its manager
+    trace = library.resolver.resolve("our data engineering team keeps missing deadlines", explain_it=True).trace
+    assert not any("data-engineering-manager (100)" in line for line in trace)
