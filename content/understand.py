@@ -103,6 +103,8 @@ _BECOME_BEFORE = re.compile(
     r"\b(?:become|becoming|get into|getting into|break into|breaking into|go into|going into|turn into|turning into"
     r"|(?:move|moving|switch|switching|transition|transitioning|pivot|pivoting)(?: over)? (?:in)?to|get hired as"
     r"|jump into|jumping into|back in as|land|landing|end up as|ended up as|ending up as"
+    # "can you go straight for a data architect job as a junior", "apply for an analytics engineer role"
+    r"|go (?:straight )?for|going (?:straight )?for|apply (?:for|to)|applying (?:for|to)|grow into|growing into"
     r"|come back as|coming back as|get back into|getting back into|return as|returning as"
     r"|promoted to|promoted into|bumped up to|step up to|stepping up to|stepped up to"
     # "my manager wants me to step into a data architect role", "eyeing data architect roles next", "long term I'd
@@ -137,7 +139,9 @@ _DOES_AFTER = re.compile(r"^(?:(?:actually|really|even|exactly|usually|typically
 _ROLE_NOUNS = frozenset({"work", "role", "job", "position"})
 _POSTPOSED = frozenset({"for", "on", "of", "at", "in"})
 _QUALIFIED_HEADS = frozenset({"stuff", "things", "team", "teams", "side", "work", "projects", "products", "systems"})
-_MANAGES = frozenset("manage manages managed managing run runs running head heads heading".split())
+_MANAGES = frozenset("manage manages managed managing run runs running head heads heading lead leads leading".split())
+# Words that may stand between the verb and the team: "lead our 4 person data engineering team"
+_TEAM_SIZE = frozenset("person people strong small tiny little new whole growing".split())
 _DETERMINERS = frozenset({"a", "an", "the", "our", "my", "your", "their", "this", "that", "some"})
 # "the next step after senior data engineer", "from a junior analyst": the role the member comes from.
 _SOURCE_BEFORE = re.compile(r"\b(?:from|coming from|after|i am|i work in|i work as)" + _ARTICLE + "$")
@@ -246,6 +250,8 @@ class Analysis:
             return None
         for entity in self.roles:
             end = entity.start + len(entity.text.split())
+            if self.words[end : end + 1] and self.words[end].rstrip("s") in _ROLE_NOUNS:
+                end += 1  # "apply for product analyst jobs or data analyst jobs"
             if self.words[end : end + 1] == ["or"] or self.words[max(0, entity.start - 2) : entity.start].count("or"):
                 continue
             if _heads_for(" ".join(self.words[: entity.start]), " ".join(self.words[end:])):
@@ -537,6 +543,8 @@ class Reader:
         content has one (the data engineering manager)."""
         end = entity.start + size
         before = entity.start - 1
+        while before >= 0 and entity.start - before <= 3 and (words[before] in _TEAM_SIZE or words[before].isdigit()):
+            before -= 1
         if before >= 0 and words[before] in _DETERMINERS:
             before -= 1
         if end >= len(words) or words[end] not in ("team", "teams") or before < 0 or words[before] not in _MANAGES:

@@ -1029,6 +1029,17 @@ def test_managing_a_team_of_a_role_is_that_roles_manager(library: Library) -> No
     trace = library.resolver.resolve(question, explain_it=True).trace
     assert "role:       'manage our data engineering team' -> data-engineering-manager (100)" in trace
     assert "intent:     transition" in trace
+    trace = library.resolver.resolve("got promoted to lead our 4-person data eng team, what changes?", explain_it=True)
+    assert "-> data-engineering-manager (100)" in "\n".join(trace.trace)
     # a team named without the verb is the team, not its manager
     trace = library.resolver.resolve("our data engineering team keeps missing deadlines", explain_it=True).trace
     assert not any("data-engineering-manager (100)" in line for line in trace)
+
+
+def test_applying_for_a_role_is_a_move_unless_it_is_one_side_of_a_choice(small: Library) -> None:
+    trace = small.resolver.resolve(
+        "thinking of applying for data engineer jobs, what do I need?", explain_it=True
+    ).trace
+    assert "intent:     transition" in trace
+    question = "should i apply for data engineer jobs or data scientist jobs, or is it the same thing"
+    assert answer(small, question) == ("boundary", "data-scientist-vs-data-engineer")
