@@ -625,6 +625,8 @@ class Resolver:
             return trace.done(Resolution(Hit("role", role.id, roles[0].score, role.name)), "what the role is or does")
         if len(mentions) >= 2:
             first, second = roles[0], roles[1] if len(roles) > 1 else mentions[1]
+            if len(roles) > 2 and analysis.choice is not None:
+                first, second = analysis.choice  # "our PM: should the title be ML PM or data PM?"
             asked = analysis.asked_role
             if asked is not None and len(roles) > 1 and asked.ref != first.ref:
                 # "DS here. What does an ML PM do that a regular PM doesn't?": the role asked about, and the next.

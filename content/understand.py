@@ -259,6 +259,11 @@ class Analysis:
         return None
 
     @property
+    def choice(self) -> tuple[Entity, Entity] | None:
+        """The two roles offered as a choice ("should the PM be called an ML PM or a data PM"), among others."""
+        return _joined(self.words, [e for e in self.entities if e.kind == "role"], _CHOICE)
+
+    @property
     def offered_role(self) -> Entity | None:
         """'who owns the roadmap, the PM or the engineers?': a role the member offers as one of the answers."""
         for entity in self.roles:
@@ -703,13 +708,22 @@ class Reader:
         return "topic"
 
 
-def _versus(words: list[str], roles: list[Entity]) -> bool:
-    """Whether two different roles stand either side of a "vs" ("mlops vs devops"): the line between them asked."""
+_VERSUS = (["vs"], ["versus"])
+_CHOICE = (*_VERSUS, ["or"], ["or", "a"], ["or", "an"], ["or", "the"])
+
+
+def _joined(words: list[str], roles: list[Entity], joiners: tuple[list[str], ...]) -> tuple[Entity, Entity] | None:
+    """Two different roles named either side of one of ``joiners`` ("mlops vs devops", "ML PM or data PM")."""
     for first, second in pairwise(roles):
         between = words[first.start + len(first.text.split()) : second.start]
-        if first.ref != second.ref and between in (["vs"], ["versus"]):
-            return True
-    return False
+        if first.ref != second.ref and between in joiners:
+            return first, second
+    return None
+
+
+def _versus(words: list[str], roles: list[Entity]) -> bool:
+    """Whether two different roles stand either side of a "vs" ("mlops vs devops"): the line between them asked."""
+    return _joined(words, roles, _VERSUS) is not None
 
 
 def _heads_for(before: str, after: str) -> bool:

@@ -956,17 +956,27 @@ def test_who_decides_to_ship_is_whoever_owns_the_decision_not_the_deployment(lib
 
 
 @pytest.mark.parametrize(
-    "question",
+    ("question", "why"),
     [
-        "I lead the data engineers: am I a data team lead or a data engineering manager?",
-        "as someone who supervises data engineers, should I call myself a data team lead or a data engineering manager",
+        # the two offered as a choice ("X or Y")
+        ("I lead the data engineers: am I a data team lead or a data engineering manager?", "two roles named"),
+        (
+            "as someone who supervises data engineers, should I call myself a data team lead or a data engineering"
+            " manager",
+            "two roles named",
+        ),
+        # no choice said outright: of the lines drawn between them, the latest
+        (
+            "I lead the data engineers. is my title data team lead, or is it data engineering manager?",
+            "three roles named",
+        ),
     ],
 )
-def test_three_roles_named_the_line_between_two_of_them(library: Library, question: str) -> None:
+def test_three_roles_named_the_line_between_two_of_them(library: Library, question: str, why: str) -> None:
     # The first role is the setting; no line is drawn between it and the second, one is between the other two.
     resolution = library.resolver.resolve(question, explain_it=True)
     assert answer(library, question) == ("boundary", "de-manager-vs-data-team-lead")
-    assert "three roles named" in resolution.trace[-1]
+    assert why in resolution.trace[-1]
 
 
 def test_two_roles_with_no_line_between_them_still_say_so(library: Library) -> None:
@@ -1043,3 +1053,9 @@ def test_applying_for_a_role_is_a_move_unless_it_is_one_side_of_a_choice(small: 
     assert "intent:     transition" in trace
     question = "should i apply for data engineer jobs or data scientist jobs, or is it the same thing"
     assert answer(small, question) == ("boundary", "data-scientist-vs-data-engineer")
+
+
+def test_of_three_roles_the_two_offered_as_a_choice_are_compared(library: Library) -> None:
+    # The data engineer is who asks (a line is drawn between it and the ML engineer); the choice is the other two.
+    question = "data engineer on a small team here. should our next hire be an ML engineer or a data scientist?"
+    assert answer(library, question) == ("boundary", "mle-vs-data-scientist")
