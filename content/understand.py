@@ -133,7 +133,10 @@ _JUST_AFTER = re.compile(
 # "where does my job end and MLOps begin", "where does X stop and Y start": the line between two roles.
 _WHERE_LINE = re.compile(r"\bwhere (?:does|do|is) .*\b(?:end|ends|stop|stops)\b.*\b(?:begin|begins|start|starts)\b")
 # "what does an X do that a Y doesn't", "what does an X do differently from a Y": a comparison, not a definition.
-_COMPARED_AFTER = re.compile(r"^(?:\w+ ){0,3}?(?:do|does)(?: \w+)? (?:that|than|differently|unlike|vs|versus)\b")
+_COMPARED_AFTER = re.compile(
+    r"^(?:\w+ ){0,3}?(?:do|does)(?: \w+)?"
+    r" (?:that|than|differently|unlike|vs|versus|on top of|beyond|besides|in addition to|compared to|more than)\b"
+)
 _DOES_AFTER = re.compile(r"^(?:(?:actually|really|even|exactly|usually|typically) )?(?:do|does)\b")
 # "<role> [work] for|on|of|at [a|the|our] <qualifier>": a role named with its qualifier after it.
 _ROLE_NOUNS = frozenset({"work", "role", "job", "position"})

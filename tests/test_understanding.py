@@ -237,6 +237,7 @@ def test_who_watches_drift_is_answered_by_the_monitoring_role_or_moment(library:
         "data engineering or data science, which one?",
         # a member's own role told first, then the line asked for
         "I'm a data engineer, what actually separates my job from a data scientist's?",
+        "what does a data scientist do on top of what a 'normal' data engineer does?",
     ],
 )
 def test_compare_in_odd_phrasings(small: Library, question: str) -> None:
