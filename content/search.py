@@ -756,7 +756,18 @@ class Resolver:
         # "From DevOps to Data Engineering" shares only "engineer" with "MLOps engineer": the words that set the
         # target apart from other roles ("mlops") must be in the title too.
         distinctive = set(self._index.analyze(role.name)) - _ROLE_NOUN_TERMS
-        others = {t.term for t in words} - target_terms
+        # Where the member comes from is told before the role they head for, after "from" or before "background"
+        # ("into ML, with a software background"); a word after it is about the move ("... in 2026, or is the
+        # market cooked?" names no marketing background).
+        told = analysis.words
+        source = [
+            t
+            for t in words
+            if t.at < target.start
+            or (t.at > 0 and told[t.at - 1] == "from")
+            or told[t.at + 1 : t.at + 2] in (["background"], ["backgrounds"])
+        ]
+        others = {t.term for t in source} - target_terms
         for doc in episodes_ranked[:3]:
             # An episode about the move names both ends of it in its title ("From Marketing to Analytics ...").
             episode = self._content.episodes[self._docs[doc].id]

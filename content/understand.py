@@ -101,7 +101,8 @@ _BECOME = re.compile(r"\b(?:become|becoming|get into|getting into|break into|swi
 # science"): the move is said outright, whatever else the question tells about the member.
 _BECOME_BEFORE = re.compile(
     r"\b(?:become|becoming|get into|getting into|break into|breaking into|go into|going into|turn into|turning into"
-    r"|(?:move|moving|switch|switching|transition|transitioning|pivot|pivoting)(?: over)? (?:in)?to|get hired as"
+    r"|(?:move|moving|switch|switching|transition|transitioning|pivot|pivoting|drift|drifting)(?: over)?"
+    r" (?:(?:in)?to|towards?)|get hired as"
     r"|jump into|jumping into|back in as|land|landing|end up as|ended up as|ending up as"
     # "can you go straight for a data architect job as a junior", "apply for an analytics engineer role"
     r"|go (?:straight )?for|going (?:straight )?for|apply (?:for|to)|applying (?:for|to)|grow into|growing into"
@@ -419,7 +420,7 @@ class Reader:
         taken: set[int] = set()
         i = 0
         while i < len(words):
-            found = self._name_at(words, i) or self._discipline_at(words, i)
+            found = self._name_at(words, i) or self._discipline_at(words, i, analysis)
             if found is None:
                 if _TIMESTAMP.match(words[i]):
                     try:
@@ -503,12 +504,18 @@ class Reader:
                 return Entity("role", self._fuzzy_role_ids[group][found[2]], span, i, float(found[1])), size
         return None
 
-    def _discipline_at(self, words: list[str], i: int) -> tuple[Entity, int] | None:
-        """A field named right after a move verb ("how do I move into machine learning") stands for its role."""
+    def _discipline_at(self, words: list[str], i: int, analysis: Analysis) -> tuple[Entity, int] | None:
+        """A field named right after a move verb ("how do I move into machine learning"), or after a role and "to"
+        ("swe -> ml"), stands for its role."""
+        after_role = (
+            i >= 2
+            and words[i - 1] in ("to", "into")
+            and any(e.kind == "role" and e.start + len(e.text.split()) == i - 1 for e in analysis.entities)
+        )
         for size in (2, 1):
             span = " ".join(words[i : i + size])
             role = self._disciplines.get(span) if i + size <= len(words) else None
-            if role is not None and _BECOME_BEFORE.search(" ".join(words[:i])):
+            if role is not None and (after_role or _BECOME_BEFORE.search(" ".join(words[:i]))):
                 return Entity("role", role, span, i, 100.0), size
         return None
 

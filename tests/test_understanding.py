@@ -1060,3 +1060,29 @@ def test_of_three_roles_the_two_offered_as_a_choice_are_compared(library: Librar
     # The data engineer is who asks (a line is drawn between it and the ML engineer); the choice is the other two.
     question = "data engineer on a small team here. should our next hire be an ML engineer or a data scientist?"
     assert answer(library, question) == ("boundary", "mle-vs-data-scientist")
+
+
+def test_a_word_after_the_role_headed_for_is_not_where_the_member_comes_from(library: Library) -> None:
+    # "market" shares its stem with the title "Marketing to Analytics Engineering", but it follows the move: the
+    # member tells no marketing background.
+    question = "is it still realistic to break into data engineering in 2026 or is the market totally cooked?"
+    assert answer(library, question) == ("role", "data-engineer")
+    assert answer(library, "coming from marketing, can I break into analytics engineering?") == (
+        "episode",
+        "marketing-to-analytics-engineering",
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "swe -> ml, is my coding background actually an advantage or nah",
+        "backend dev at a fintech. I want to drift toward ML work, which of my skills carry over?",
+    ],
+)
+def test_a_field_after_a_role_and_to_or_after_drifting_toward_is_the_role_headed_for(
+    library: Library, question: str
+) -> None:
+    trace = library.resolver.resolve(question, explain_it=True).trace
+    assert "intent:     transition" in trace
+    assert "role:       'ml' -> machine-learning-engineer (100)" in trace
