@@ -1086,3 +1086,14 @@ def test_a_field_after_a_role_and_to_or_after_drifting_toward_is_the_role_headed
     trace = library.resolver.resolve(question, explain_it=True).trace
     assert "intent:     transition" in trace
     assert "role:       'ml' -> machine-learning-engineer (100)" in trace
+
+
+def test_a_guest_named_by_a_past_employer(library: Library) -> None:
+    # Affiliations name past employers the sources state ("formerly at Movinga"); each finds its guest.
+    question = (
+        "the guy who went from marketing at Ecosia into analytics engineering, did he split analyst and AE titles?"
+    )
+    hit = library.resolver.resolve(question).hit
+    assert hit is not None and hit.id.split("@")[0] == "marketing-to-analytics-engineering"
+    hit = library.resolver.resolve("what did the ex-Lyft guest say about unknown unknowns?").hit
+    assert hit is not None and hit.id.split("@")[0] == "scalable-ml-systems"
