@@ -13,6 +13,7 @@ numpy is imported only when the vectors are first needed, so start-up pays nothi
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import unicodedata
@@ -41,6 +42,17 @@ _CONTINUATION = "##"
 # import, which happens here; an operator's own setting wins.
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    """The whole English words of the vectors' vocabulary (its alphabetic tokens; word pieces start with "##"): a
+    word here is no typo, whatever the content's own words look like. Empty if the vocabulary is not shipped."""
+    try:
+        tokens = (VECTORS_DIR / "vocab.txt").read_text(encoding="utf-8").split("\n")
+    except OSError:
+        return frozenset()
+    return frozenset(token for token in tokens if token.isalpha())
 
 
 def _is_punctuation(char: str) -> bool:

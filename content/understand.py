@@ -17,6 +17,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from content.lexicon import Lexicon
+from content.meaning import english_words
 from content.ranking import Searchable
 from content.text import ROLE_FRAME_WORDS, STOPWORDS, expand_contractions, stem
 from content.timecode import Timestamp
@@ -654,7 +655,10 @@ class Reader:
         edits = 0 if len(word) < MIN_CORRECTED else 1 if len(word) < 8 else 2
         if edits and word.isalpha():
             found = process.extractOne(word, self.index.surface.keys(), scorer=Levenshtein.distance, score_cutoff=edits)
-            if found is not None and found[0][0] == word[0]:
+            # An English word is no typo ("compete" is not "compute"), unless it is another form of the content's
+            # word ("uncertain" meets "uncertainty").
+            real = found is not None and word in english_words() and not _same_word(word, found[0])
+            if found is not None and found[0][0] == word[0] and not real:
                 result = (self.index.surface[found[0]], 1 - found[1] / len(word))
         if len(self._corrections) < 10_000:  # members' typos are a small set; never let it grow without bound
             self._corrections[word] = result
@@ -729,6 +733,11 @@ def _joined(words: list[str], roles: list[Entity], joiners: tuple[list[str], ...
         if first.ref != second.ref and between in joiners:
             return first, second
     return None
+
+
+def _same_word(a: str, b: str) -> bool:
+    """Whether one word is the other with an ending added ("uncertain", "uncertainty")."""
+    return a.startswith(b) or b.startswith(a)
 
 
 def _versus(words: list[str], roles: list[Entity]) -> bool:

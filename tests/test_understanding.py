@@ -1097,3 +1097,14 @@ def test_a_guest_named_by_a_past_employer(library: Library) -> None:
     assert hit is not None and hit.id.split("@")[0] == "marketing-to-analytics-engineering"
     hit = library.resolver.resolve("what did the ex-Lyft guest say about unknown unknowns?").hit
     assert hit is not None and hit.id.split("@")[0] == "scalable-ml-systems"
+
+
+def test_an_english_word_is_not_corrected_into_another_word_of_the_content(library: Library) -> None:
+    trace = library.resolver.resolve("can I compete for data science jobs with a sociology degree?", explain_it=True)
+    assert not any("compete->" in line for line in trace.trace)
+    assert any(line.startswith("unknown:") and "compete" in line for line in trace.trace)
+    # ...but a form of the content's own word still meets it, and a real typo is still corrected
+    trace = library.resolver.resolve("how do I show stakeholders how uncertain a forecast is", explain_it=True)
+    assert any("uncertain->" in line for line in trace.trace)
+    trace = library.resolver.resolve("who owns the data pipline?", explain_it=True)
+    assert any("pipline->" in line for line in trace.trace)
