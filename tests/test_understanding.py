@@ -1111,7 +1111,10 @@ def test_an_english_word_is_not_corrected_into_another_word_of_the_content(libra
 
 
 def test_what_goes_first_is_the_priority_and_priority_meets_prioritise(library: Library) -> None:
-    question = "Our data eng team gets ~20 requests a week from all over. Whose job is it to decide what goes first?"
+    question = (
+        "Our data eng team gets ~20 requests a week from different departments. Whose job is it to decide what goes"
+        " first?"
+    )
     trace = library.resolver.resolve(question, explain_it=True).trace
     assert any(line.startswith("lexicon:") and line.endswith("decide what priority") for line in trace)
     assert answer(library, question) == ("role", "data-engineering-manager")
