@@ -692,6 +692,8 @@ class Reader:
                 return "define"
             if _JUST_BEFORE.search(before) and _JUST_AFTER.match(after):
                 return "define"
+            if _heads_for(before, after) and not qualified:
+                return "transition"  # "UX designer here, how do people make the jump into data product management"
         if len(analysis.roles) >= 2:
             first = analysis.roles[0]
             before = " ".join(words[: first.start])
