@@ -102,6 +102,7 @@ _BECOME = re.compile(r"\b(?:become|becoming|get into|getting into|break into|swi
 # science"): the move is said outright, whatever else the question tells about the member.
 _BECOME_BEFORE = re.compile(
     r"\b(?:become|becoming|get into|getting into|break into|breaking into|go into|going into|turn into|turning into"
+    r"|step up into|stepping up into|stepped up into"
     r"|(?:move|moving|switch|switching|transition|transitioning|pivot|pivoting|drift|drifting)(?: over)?"
     r" (?:(?:in)?to|towards?)|get hired as"
     r"|jump into|jumping into|back in as|land|landing|end up as|ended up as|ending up as"
@@ -122,6 +123,11 @@ _BECOME_BEFORE = re.compile(
 )
 # "thinking about going the data architect route": the role as the way the member is heading.
 _ROUTE_AFTER = re.compile(r"^(?:route|path|track|ladder)\b")
+# "how do I get a DE job with no degree", "finally landed a data analyst role": a job of the role, got or sought.
+_GET_BEFORE = re.compile(
+    r"\b(?:get|gets|getting|got|find|finding|found|secure|securing|score|scoring)" + _ARTICLE + "$"
+)
+_JOB_AFTER = re.compile(r"^(?:job|jobs|role|roles|position|positions|offer|offers|gig|gigs|internship|internships)\b")
 # "... what does an X ...": the role a question asks about, wherever it stands among the roles it names.
 _ASKED_ABOUT = re.compile(r"\b(?:what|wat)(?: exactly| actually| really)? (?:does|do|is|are)" + _ARTICLE + "$")
 _QUALIFIER = re.compile(r"^(?:of|at|for|in) ")
@@ -750,7 +756,11 @@ def _versus(words: list[str], roles: list[Entity]) -> bool:
 def _heads_for(before: str, after: str) -> bool:
     """Whether the words around a role's name say the member is heading for it ("step into a data architect role",
     "going the data architect route")."""
-    return bool(_BECOME_BEFORE.search(before) or (before.endswith(" the") and _ROUTE_AFTER.match(after)))
+    return bool(
+        _BECOME_BEFORE.search(before)
+        or (before.endswith(" the") and _ROUTE_AFTER.match(after))
+        or (_GET_BEFORE.search(before) and _JOB_AFTER.match(after))
+    )
 
 
 _DIFFERENCE = frozenset(

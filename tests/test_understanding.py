@@ -1127,3 +1127,16 @@ def test_heading_for_a_role_is_a_move_even_with_no_word_of_the_members_life(smal
     trace = small.resolver.resolve("how do people make the jump into data engineering?", explain_it=True).trace
     assert "intent:     transition" in trace
     assert answer(small, "how do people make the jump into data engineering?") == ("role", "data-engineer")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how 2 get a DE job w/ no CS degree b4 my savings run out 😅 pls help",
+        "finally got a data engineer job offer, what should I brush up on before I start?",
+        "been doing ingestion as a DS for 3 yrs, what does it take to step up into a data engineering role?",
+    ],
+)
+def test_getting_a_job_of_a_role_is_a_move(small: Library, question: str) -> None:
+    assert "intent:     transition" in small.resolver.resolve(question, explain_it=True).trace
+    assert answer(small, question) == ("role", "data-engineer")
