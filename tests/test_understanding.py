@@ -1120,6 +1120,8 @@ def test_what_goes_first_is_the_priority_and_priority_meets_prioritise(library: 
     assert answer(library, question) == ("role", "data-engineering-manager")
     index = library.resolver._reader.index
     assert index.lexicon.term(stem("priority")) == index.lexicon.term(stem("prioritise"))
+    # "which flavour of data engineering suits me" asks for its specializations
+    assert index.lexicon.term(stem("flavour")) == index.lexicon.term(stem("specializations"))
 
 
 def test_heading_for_a_role_is_a_move_even_with_no_word_of_the_members_life(library: Library) -> None:
