@@ -630,7 +630,7 @@ class Reader:
                 continue
             if word in _FRAMES and not (word in _FRAMES_OF_ROLES_ONLY and not analysis.roles):
                 continue
-            if word in self.lexicon.filler or word.isdigit() or len(word) == 1:
+            if word in self.lexicon.filler or word.isdigit() or len(word) == 1 or _names_guest(word, analysis):
                 analysis.filler.append(word)
                 continue
             term = self.lexicon.term(stem(word))
@@ -741,6 +741,15 @@ def _joined(words: list[str], roles: list[Entity], joiners: tuple[list[str], ...
         if first.ref != second.ref and between in joiners:
             return first, second
     return None
+
+
+def _names_guest(word: str, analysis: Analysis) -> bool:
+    """Whether a word is one more way of naming a guest the question already names: a short form of a name ("chris"
+    for Christopher Bergh, found by employer) or a name with one typo too short to be matched alone ("berg")."""
+    if len(word) < 3:
+        return False
+    parts = (part for guest in analysis.guests for part in guest.ref.casefold().split())
+    return any(part.startswith(word) or Levenshtein.distance(word, part) <= 1 for part in parts)
 
 
 def _same_word(a: str, b: str) -> bool:

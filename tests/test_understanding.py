@@ -1142,3 +1142,16 @@ def test_heading_for_a_role_is_a_move_even_with_no_word_of_the_members_life(libr
 def test_getting_a_job_of_a_role_is_a_move(small: Library, question: str) -> None:
     assert "intent:     transition" in small.resolver.resolve(question, explain_it=True).trace
     assert answer(small, question) == ("role", "data-engineer")
+
+
+def test_a_short_or_misspelt_name_of_a_guest_already_named_does_not_count_against_the_answer(
+    library: Library,
+) -> None:
+    # Christopher Bergh is found by his employer; "chris" and "berg" are his name too, not words the content lacks.
+    question = "chris berg from datakitchen - what does he tell regular ICs to do first about dataops practices?"
+    resolution = library.resolver.resolve(question, explain_it=True)
+    assert not any(line.startswith("unknown:") for line in resolution.trace)
+    assert resolution.hit is not None and resolution.hit.id.split("@")[0] in {
+        "dataops-automation",
+        "dataops-for-data-engineering",
+    }
