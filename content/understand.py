@@ -59,7 +59,7 @@ _HOW = re.compile(
 _EPISODE_WORDS = frozenset({"episode", "episodes", "podcast", "podcasts", "ep"})
 # A question that asks what a role is, does or takes, judged by what stands before the role's name: "what does an
 # X ...", "what is an X", "how do I become an X", "tell me about X". ("how can an X get better at Y" is not one.)
-_ARTICLE = r"(?: (?:an|a|the|one|my|our|your))?(?: (?:good|great|typical|successful|new|junior|senior|aspiring))?"
+_ARTICLE = r"(?: (?:an|a|the|one|my|our|your))?(?: (?:good|great|typical|successful|new|junior|senior|aspiring|first|only|founding|sole))?"
 _DEFINE_BEFORE = re.compile(
     r"^(?:(?:hey|hi|so|ok|okay|please|pls) )*(?:"
     r"(?:what|wat|who)(?: exactly| actually| really)? (?:is|are|does|do|makes|should|must|would|can)"
@@ -103,6 +103,8 @@ _BECOME = re.compile(r"\b(?:become|becoming|get into|getting into|break into|swi
 _BECOME_BEFORE = re.compile(
     r"\b(?:become|becoming|get into|getting into|break into|breaking into|go into|going into|turn into|turning into"
     r"|step up into|stepping up into|stepped up into"
+    # "a startup offered me the 'first data scientist' spot", "what's the route into PM for ML platforms"
+    r"|offered me|offering me|offers me|(?:route|path|road|way) (?:in)?to"
     r"|(?:move|moving|switch|switching|transition|transitioning|pivot|pivoting|drift|drifting)(?: over)?"
     r" (?:(?:in)?to|towards?)|get hired as"
     r"|jump into|jumping into|back in as|land|landing|end up as|ended up as|ending up as"
@@ -127,6 +129,11 @@ _ROUTE_AFTER = re.compile(r"^(?:route|path|track|ladder)\b")
 _GET_BEFORE = re.compile(
     r"\b(?:get|gets|getting|got|find|finding|found|secure|securing|score|scoring)" + _ARTICLE + "$"
 )
+# "what would I need to get onto an ML platform team", "they want me to join our data engineering team"
+_JOIN_BEFORE = re.compile(
+    r"\b(?:join|joining|get onto|getting onto|move onto|moving onto|get on|getting on)" + _ARTICLE + "$"
+)
+_TEAM_AFTER = re.compile(r"^teams?\b")
 _JOB_AFTER = re.compile(r"^(?:job|jobs|role|roles|position|positions|offer|offers|gig|gigs|internship|internships)\b")
 # "... what does an X ...": the role a question asks about, wherever it stands among the roles it names.
 _ASKED_ABOUT = re.compile(r"\b(?:what|wat)(?: exactly| actually| really)? (?:does|do|is|are)" + _ARTICLE + "$")
@@ -769,6 +776,7 @@ def _heads_for(before: str, after: str) -> bool:
         _BECOME_BEFORE.search(before)
         or (before.endswith(" the") and _ROUTE_AFTER.match(after))
         or (_GET_BEFORE.search(before) and _JOB_AFTER.match(after))
+        or (_JOIN_BEFORE.search(before) and _TEAM_AFTER.match(after))
     )
 
 

@@ -1120,6 +1120,8 @@ def test_what_goes_first_is_the_priority_and_priority_meets_prioritise(library: 
     assert answer(library, question) == ("role", "data-engineering-manager")
     index = library.resolver._reader.index
     assert index.lexicon.term(stem("priority")) == index.lexicon.term(stem("prioritise"))
+    question = "Who's supposed to decide which of the stakeholder requests the data engineering team works on first?"
+    assert answer(library, question) == ("role", "data-engineering-manager")
     # "which flavour of data engineering suits me" asks for its specializations
     assert index.lexicon.term(stem("flavour")) == index.lexicon.term(stem("specializations"))
 
@@ -1136,6 +1138,9 @@ def test_heading_for_a_role_is_a_move_even_with_no_word_of_the_members_life(libr
     [
         "how 2 get a DE job w/ no CS degree b4 my savings run out 😅 pls help",
         "finally got a data engineer job offer, what should I brush up on before I start?",
+        "what skills would I need to get onto a data engineering team? I know a bit of python",
+        "my company offered me the 'first data engineer' spot, am I setting myself up to fail?",
+        "whats the route into data engineering from a support job?",
         "been doing ingestion as a DS for 3 yrs, what does it take to step up into a data engineering role?",
     ],
 )
