@@ -59,7 +59,10 @@ _HOW = re.compile(
 _EPISODE_WORDS = frozenset({"episode", "episodes", "podcast", "podcasts", "ep"})
 # A question that asks what a role is, does or takes, judged by what stands before the role's name: "what does an
 # X ...", "what is an X", "how do I become an X", "tell me about X". ("how can an X get better at Y" is not one.)
-_ARTICLE = r"(?: (?:an|a|the|one|my|our|your))?(?: (?:good|great|typical|successful|new|junior|senior|aspiring|first|only|founding|sole))?"
+_ARTICLE = (
+    r"(?: (?:an|a|the|one|my|our|your))?"
+    r"(?: (?:good|great|typical|successful|new|junior|senior|aspiring|first|only|founding|sole))?"
+)
 _DEFINE_BEFORE = re.compile(
     r"^(?:(?:hey|hi|so|ok|okay|please|pls) )*(?:"
     r"(?:what|wat|who)(?: exactly| actually| really)? (?:is|are|does|do|makes|should|must|would|can)"
