@@ -706,6 +706,12 @@ class Reader:
                 return "transition"
             if asks_what_it_is and not _from_to(words, analysis.roles):
                 return "define"
+            # The same role named again, asked about outright: "they want me to 'own the ML platform'. What does an
+            # ML platform engineer actually spend their time on?"
+            for again in (e for e in analysis.entities if e.kind == "role" and e.start > role.start):
+                told, rest = " ".join(words[: again.start]), " ".join(words[again.start + len(again.text.split()) :])
+                if _ASKED_ABOUT.search(told) and not (rest and rest.split()[0] in analysis.foreign):
+                    return "define"
             if _JUST_BEFORE.search(before) and _JUST_AFTER.match(after):
                 return "define"
             if _heads_for(before, after) and not qualified:
