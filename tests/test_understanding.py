@@ -1162,3 +1162,14 @@ def test_a_short_or_misspelt_name_of_a_guest_already_named_does_not_count_agains
         "dataops-automation",
         "dataops-for-data-engineering",
     }
+
+
+def test_how_a_request_arrived_is_not_what_it_is_about(library: Library) -> None:
+    question = (
+        "How do you stop data science requests arriving through ten Slack DMs? Some kind of single intake process?"
+    )
+    trace = library.resolver.resolve(question, explain_it=True).trace
+    assert not any(line.startswith("unknown:") for line in trace)
+    assert answer(library, question) == ("moment", "data-products-lead-ds@15:23")
+    # "dm" alone stays a word: it is in CRISP-DM
+    assert answer(library, "crisp dm") == ("episode", "crisp-dm")
