@@ -93,7 +93,7 @@ _DEFINE_AFTER = re.compile(
     r"|\bwhat is the (?:work|job|role)(?: (?:really|actually|like))?\b"
     # "got an interview for a DataOps engineer opening, what would my days look like there"
     r"|\bwhat (?:would|will|do|does|did) (?:my|your|their|his|her|the|a)(?: typical| normal| average)?"
-    r" (?:day|days|week|weeks|workday|workdays)" + _HEDGE + r" look like\b"
+    r" (?:day to day|day|days|week|weeks|workday|workdays)" + _HEDGE + r" look like\b"
 )
 # A career move between roles: "I'm a project manager, could I switch to data science", "from marketing to X".
 _TRANSITION = re.compile(

@@ -158,6 +158,7 @@ def answer(library: Library, question: str) -> tuple[str, str] | None:
         "got an offer with the title data engineer. what will I realistically be doing every day?",
         "saw an opening for a data engineer at a retailer, what would I actually be doing in that job?",
         "got an interview for a data engineer opening. what would my days look like there?",
+        "interviewing for a data engineer job next week. what would my day to day actually look like?",
         # named once as the thing they will own, then asked about outright
         "they want me to 'own the data engineering' next quarter. what does a data engineer actually spend time on?",
     ],
