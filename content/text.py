@@ -22,7 +22,10 @@ _NOT_WORD = re.compile(r"[^\w@:.' ]+")
 # One pass over a question's characters: phones type a typographic apostrophe ("we’ve", "Ben Wilson’s"), which is
 # the same apostrophe; and a few symbols carry a word in members' chat ("40 tools listed 🚩🚩", "devops → data eng").
 # Every other symbol is punctuation.
-_CHARACTERS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\U0001f6a9": " red flag ", "\u2192": " to "})
+# "=" is a claim that one thing is the other ("dataops = devops for pipelines").
+_CHARACTERS = str.maketrans(
+    {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\U0001f6a9": " red flag ", "\u2192": " to ", "=": " equals "}
+)
 _SPACES = re.compile(r"\s+")
 
 # Function words: they carry no topic in any question ("where does batch scoring sit?").
@@ -31,7 +34,7 @@ STOPWORDS = frozenset(
     a an the is are was were be been being am what whats what's who whom whose which where when why how
     do does did doing done can could should would will shall may might must i me my we our you your it its
     they them their this that these those there here of in on at to for from by with about into over under
-    between as than then so if and or but not no vs versus v x tell show explain give please any some
+    between as than then so if and or but not no vs versus v x equals tell show explain give please any some
     sit sits belong belongs go goes lie lies get gets thing things kind sort all each every both few more most
     other such only same too very again further once also just even still yet ever has have had having
     out off up before after

@@ -145,7 +145,8 @@ _QUALIFIER = re.compile(r"^(?:of|at|for|in) ")
 # no more than something, which its definition answers.
 _JUST_BEFORE = re.compile(r"(?:^|\b(?:is|are|isnt|arent|is not|are not))" + _ARTICLE + "$")
 _JUST_AFTER = re.compile(
-    r"^(?:(?:really|actually|honestly|literally) )?(?:just|only|basically|merely|simply|glorified|nothing more than)\b"
+    r"^(?:(?:really|actually|honestly|literally) )?"
+    r"(?:just|only|basically|merely|simply|glorified|nothing more than|equals)\b"
 )
 # "what does a data architect actually do all day, is it just ...": asked outright, before the role and after it.
 # "where does my job end and MLOps begin", "where does X stop and Y start": the line between two roles.
@@ -319,7 +320,9 @@ class Analysis:
     def _just(self, entity: Entity) -> bool:
         """'is an AI engineer just a backend dev who calls an API': whether the role is no more than another."""
         after = " ".join(self.words[entity.start + len(entity.text.split()) :])
-        return bool(_JUST_BEFORE.search(self._before(entity)) and _JUST_AFTER.match(after))
+        # "ppl keep saying dataops = devops for data": the "=" says it, whatever stands before
+        said = _JUST_BEFORE.search(self._before(entity)) or after.startswith("equals ")
+        return bool(said and _JUST_AFTER.match(after))
 
     @property
     def guests(self) -> list[Entity]:

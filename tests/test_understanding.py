@@ -194,6 +194,11 @@ def test_is_a_role_just_another_with_no_line_drawn_asks_about_the_first(library:
     question = "isn't an AI engineer just a backend dev who calls the OpenAI API?"
     assert answer(library, question) == ("role", "ai-engineer")
     assert answer(library, "AI engineer vs backend dev?") is None  # asked as a pair, the missing line is said
+    # "=" claims the same: "dataops = devops but for pipelines" asks what DataOps is (no line to DevOps is drawn)
+    assert answer(library, "ppl keep saying dataops = devops but for pipelines?? pls eli5") == (
+        "role",
+        "dataops-engineer",
+    )
 
 
 def test_asking_advice_after_a_role_is_not_asking_what_the_role_does(small: Library) -> None:
