@@ -342,6 +342,7 @@ class Reader:
         disciplines: Iterable[tuple[str, str]] = (),
     ) -> None:
         self.lexicon = lexicon
+        self._english = english_words()  # read once here, not on the first typo a member makes
         # "move into machine learning": the field, read as the role only right after a move verb.
         self._disciplines = {" ".join(lexicon.rewrite(name.split())): role_id for name, role_id in disciplines}
         self.index = index
@@ -676,7 +677,7 @@ class Reader:
             found = process.extractOne(word, self.index.surface.keys(), scorer=Levenshtein.distance, score_cutoff=edits)
             # An English word is no typo ("compete" is not "compute"), unless it is another form of the content's
             # word ("uncertain" meets "uncertainty").
-            real = found is not None and word in english_words() and not _same_word(word, found[0])
+            real = found is not None and word in self._english and not _same_word(word, found[0])
             if found is not None and found[0][0] == word[0] and not real:
                 result = (self.index.surface[found[0]], 1 - found[1] / len(word))
         if len(self._corrections) < 10_000:  # members' typos are a small set; never let it grow without bound
