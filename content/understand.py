@@ -161,6 +161,15 @@ _DOES_AFTER = re.compile(r"^(?:(?:actually|really|even|exactly|usually|typically
 _ROLE_NOUNS = frozenset({"work", "role", "job", "position"})
 _POSTPOSED = frozenset({"for", "on", "of", "at", "in"})
 _QUALIFIED_HEADS = frozenset({"stuff", "things", "team", "teams", "side", "work", "projects", "products", "systems"})
+# Verbs that make what follows a thing being built, and the last words of a name that make it a person.
+_BUILT_BEFORE = re.compile(
+    r"\b(?:build|builds|building|built|set up|setting up|roll out|rolling out|spin up|spinning up|create|creating)"
+    r"(?: (?:an?|the|our|their|your|its|one|my))?(?: (?:internal|in house|shared|central|proper|dedicated|own))?$"
+)
+_AGENT_WORDS = frozenset(
+    "engineer engineers eng manager managers pm pms lead leads analyst analysts scientist scientists architect "
+    "architects owner owners officer officers translator translators".split()
+)
 _MANAGES = frozenset("manage manages managed managing run runs running head heads heading lead leads leading".split())
 # Words that may stand between the verb and the team: "lead our 4 person data engineering team"
 _TEAM_SIZE = frozenset("person people strong small tiny little new whole growing".split())
@@ -452,6 +461,9 @@ class Reader:
                 i += 1
                 continue
             entity, size = found
+            if entity.kind == "role" and _built(words, entity):
+                i += size  # "build an internal ML platform": the thing, not its engineer; its words stay the topic
+                continue
             if entity.kind == "role":
                 entity, size = self._qualified(words, entity, size)
                 entity, size = self._managing(words, entity, size)
@@ -761,6 +773,14 @@ def _joined(words: list[str], roles: list[Entity], joiners: tuple[list[str], ...
         if first.ref != second.ref and between in joiners:
             return first, second
     return None
+
+
+def _built(words: list[str], entity: Entity) -> bool:
+    """Whether a role's name that names no person ("ML platform", not "ML platform engineer") is the thing being
+    built: "at what point should we build an internal ML platform"."""
+    if entity.text.split()[-1] in _AGENT_WORDS:
+        return False
+    return bool(_BUILT_BEFORE.search(" ".join(words[: entity.start])))
 
 
 def _names_guest(word: str, analysis: Analysis) -> bool:

@@ -1179,3 +1179,14 @@ def test_how_a_request_arrived_is_not_what_it_is_about(library: Library) -> None
     assert answer(library, question) == ("moment", "data-products-lead-ds@15:23")
     # "dm" alone stays a word: it is in CRISP-DM
     assert answer(library, "crisp dm") == ("episode", "crisp-dm")
+
+
+def test_a_role_name_that_is_the_thing_being_built_is_the_topic(library: Library) -> None:
+    question = "tiny startup, 2 models in prod. should we build an internal ML platform now or wait?"
+    trace = library.resolver.resolve(question, explain_it=True).trace
+    assert not any(line.startswith("role:") for line in trace)
+    hit = library.resolver.resolve(question).hit
+    assert hit is not None and hit.id.split("@")[0] == "ml-platforms"
+    # the person who builds it is still the role
+    trace = library.resolver.resolve("we want to build a team of ML platform engineers", explain_it=True).trace
+    assert any(line.startswith("role:") and "ml-platform-engineer" in line for line in trace)
