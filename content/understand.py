@@ -321,7 +321,8 @@ class Analysis:
     @property
     def asked_role(self) -> Entity | None:
         """The role a 'what does a(n) X do' or an 'is an X just a Y' names, wherever it stands in the question."""
-        return next((e for e in self.roles if _ASKED_ABOUT.search(self._before(e)) or self._just(e)), None)
+        mentions = (e for e in self.entities if e.kind == "role")  # "X vs Y, isn't the X just a Y": a later mention
+        return next((e for e in mentions if _ASKED_ABOUT.search(self._before(e)) or self._just(e)), None)
 
     def _before(self, entity: Entity) -> str:
         return " ".join(self.words[: entity.start])
@@ -479,6 +480,7 @@ class Reader:
                 e
                 for e in roles
                 if words[e.start + len(e.text.split()) : e.start + len(e.text.split()) + 1] in (["team"], ["teams"])
+                and not _POSTPOSED & set(e.text.split())  # "a PM role on an ML platform team" is the PM
             ]
             if teams and len(teams) < len(roles):
                 analysis.entities = [e for e in analysis.entities if e not in teams]
@@ -834,6 +836,8 @@ def _from_to(words: list[str], roles: list[Entity]) -> bool:
     """'from marketing to analytics engineer': a role right after 'to'/'into', with 'from' somewhere before it."""
     for entity in roles:
         before = words[: entity.start]
+        if len(before) >= 2 and before[-2] in ("a", "an", "the"):
+            before = before[:-1]  # "into a technical PM role": one adjective after the article
         while before and before[-1] in ("a", "an", "the"):
             before = before[:-1]
         if before and before[-1] in ("to", "into") and "from" in before:

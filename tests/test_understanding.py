@@ -1190,3 +1190,18 @@ def test_a_role_name_that_is_the_thing_being_built_is_the_topic(library: Library
     # the person who builds it is still the role
     trace = library.resolver.resolve("we want to build a team of ML platform engineers", explain_it=True).trace
     assert any(line.startswith("role:") and "ml-platform-engineer" in line for line in trace)
+
+
+def test_a_qualified_role_before_team_is_the_role_and_a_move_past_an_adjective(library: Library) -> None:
+    # "a technical PM role on an ML platform team" is the ML PM (not a team named by a role), and "from DS into a
+    # technical ..." is the move into it.
+    question = "How do ppl move from DS into a technical PM role on an ML platform team?"
+    trace = library.resolver.resolve(question, explain_it=True).trace
+    assert "intent:     transition" in trace
+    assert any(line.startswith("role:") and "ml-product-manager" in line for line in trace)
+
+
+def test_a_later_mention_asked_about_with_no_line_drawn(library: Library) -> None:
+    assert library.content.boundary_between("data-translator", "data-analyst") is None
+    question = "data translator vs data analyst, isn't the translator just an analyst who goes to more meetings?"
+    assert answer(library, question) == ("role", "data-translator")
