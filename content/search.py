@@ -618,6 +618,8 @@ class Resolver:
             if pair is not None and pair.hit is not None and pair.hit.kind == "boundary":
                 return trace.done(pair, "two roles named: their boundary, before a moment of the same name")
             return trace.done(Resolution(exact), f"{how} a name of {exact.kind} {exact.id}")
+        if analysis.asks_for_work and not analysis.guests:
+            return trace.done(Resolution(None), "a task for the bot to do, not a question about the roles")
         if analysis.intent == "transition":
             return self._transition(analysis, trace)
         if analysis.intent == "define" and roles:

@@ -56,6 +56,11 @@ _HOW = re.compile(
     r"|\b(?:any|best|good|right) ways? (?:to|of)\b|\bwhat (?:do|should|can) (?:teams|people|you|we|i) do\b"
     r"|\b(?:tips|advice) (?:for|on)\b"
 )
+_WORK_ASKED = re.compile(
+    r"^(?:(?:hey|hi|ok|so|please|pls) )*(?:(?:can|could|would|will) (?:you|u)(?: please| pls)? )?"
+    r"(?:write|generate|draft|code|debug|fix|compute|calculate|translate|rewrite|proofread)"
+    r" (?:me|us|my|our|this|these)\b"
+)
 _EPISODE_WORDS = frozenset({"episode", "episodes", "podcast", "podcasts", "ep"})
 # A question that asks what a role is, does or takes, judged by what stands before the role's name: "what does an
 # X ...", "what is an X", "how do I become an X", "tell me about X". ("how can an X get better at Y" is not one.)
@@ -243,6 +248,12 @@ class Analysis:
     def asks_for_episode(self) -> bool:
         """'the EasyJet lead data scientist episode': the member wants the episode itself, not one moment of it."""
         return bool(_EPISODE_WORDS.intersection(self.words))
+
+    @property
+    def asks_for_work(self) -> bool:
+        """'can you write me a SQL query that ...', 'fix this stack trace for me': a task for the bot to do, which a
+        bot that answers from the community's content does not take on, whatever words of ours the task uses."""
+        return bool(_WORK_ASKED.match(" ".join(self.words)))
 
     @property
     def asks_how(self) -> bool:

@@ -1205,3 +1205,21 @@ def test_a_later_mention_asked_about_with_no_line_drawn(library: Library) -> Non
     assert library.content.boundary_between("data-translator", "data-analyst") is None
     question = "data translator vs data analyst, isn't the translator just an analyst who goes to more meetings?"
     assert answer(library, question) == ("role", "data-translator")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "can you write me a SQL query that returns the top 5 customers by revenue from my orders table?",
+        "pls fix my airflow dag, the data pipeline keeps failing",
+        "could you translate this data engineer job description into German",
+    ],
+)
+def test_a_task_for_the_bot_is_refused_whatever_words_of_ours_it_uses(library: Library, question: str) -> None:
+    resolution = library.resolver.resolve(question, explain_it=True)
+    assert resolution.hit is None
+    assert "decision:   a task for the bot to do, not a question about the roles" in resolution.trace
+
+
+def test_asking_for_an_explanation_is_no_task(library: Library) -> None:
+    assert answer(library, "can you explain the data engineer role to me") == ("role", "data-engineer")
