@@ -43,7 +43,9 @@ _OWNER_ASKED = re.compile(
     r"\b(?:who(?: (?:actually|really|usually|normally|typically|ultimately|exactly))?"
     r" (?:decides|decide|gets to|get to|has the final|has the last|makes the call|signs off|approves|calls the shots"
     r"|is supposed to|is meant to|is expected to|has to|needs to)"
-    r"|whose (?:call|decision|problem|fault))\b"
+    r"|whose (?:call|decision|problem|fault)"
+    # "the DS who trained it is asked to wrap it in an API and be on call for it. is that really their job?"
+    r"|is (?:that|this|it) (?:really |actually |even )?(?:their|his|her|my|our|your) (?:job|responsibility))\b"
 )
 # Words that open a clause telling the circumstances of a "who owns" question rather than its task.
 _CLAUSE_STARTS = frozenset({"when", "whenever", "once", "if", "because", "since", "while", "although", "though", "but"})

@@ -257,6 +257,15 @@ def test_who_owns_a_task_is_the_side_that_owns_it(small: Library) -> None:
     assert answer(small, "whose job is data ingestion") == ("role", "data-engineer")
 
 
+def test_is_that_really_their_job_asks_who_owns_the_task_told(library: Library) -> None:
+    question = (
+        "The data scientist who trained our churn model is now being asked to wrap it in an API, set up CI/CD and be"
+        " on call for it. Is that really their job?"
+    )
+    assert "intent:     who_owns" in library.resolver.resolve(question, explain_it=True).trace
+    assert answer(library, question) in {("role", "machine-learning-engineer"), ("boundary", "mle-vs-data-scientist")}
+
+
 def test_a_guest_by_name_surname_or_employer(small: Library) -> None:
     expected = ("moment", "production@44:23")
     assert answer(small, "what does Ben Wilson say about deep learning") == expected
