@@ -177,7 +177,9 @@ _AGENT_WORDS = frozenset(
     "engineer engineers eng manager managers pm pms lead leads analyst analysts scientist scientists architect "
     "architects owner owners officer officers translator translators".split()
 )
-_MANAGES = frozenset("manage manages managed managing run runs running head heads heading lead leads leading".split())
+_MANAGES = frozenset(
+    "manage manages managed managing run runs running head heads heading lead leads leading take takes taking took".split()
+)
 # Words that may stand between the verb and the team: "lead our 4 person data engineering team"
 _TEAM_SIZE = frozenset("person people strong small tiny little new whole growing".split())
 _DETERMINERS = frozenset({"a", "an", "the", "our", "my", "your", "their", "this", "that", "some"})
@@ -610,6 +612,8 @@ class Reader:
             before -= 1
         if before >= 0 and words[before] in _DETERMINERS:
             before -= 1
+        if before >= 1 and words[before] == "over" and words[before - 1] in ("take", "takes", "taking", "took"):
+            before -= 1  # "they asked if I want to take over the data engineering team"
         if end >= len(words) or words[end] not in ("team", "teams") or before < 0 or words[before] not in _MANAGES:
             return entity, size
         for name in self._names_of.get(entity.ref, ()):

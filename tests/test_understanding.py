@@ -1059,6 +1059,8 @@ def test_managing_a_team_of_a_role_is_that_roles_manager(library: Library) -> No
     assert "intent:     transition" in trace
     trace = library.resolver.resolve("got promoted to lead our 4-person data eng team, what changes?", explain_it=True)
     assert "-> data-engineering-manager (100)" in "\n".join(trace.trace)
+    trace = library.resolver.resolve("they asked if I want to take over the data engineering team", explain_it=True)
+    assert "-> data-engineering-manager (100)" in "\n".join(trace.trace)
     # a team named without the verb is the team, not its manager
     trace = library.resolver.resolve("our data engineering team keeps missing deadlines", explain_it=True).trace
     assert not any("data-engineering-manager (100)" in line for line in trace)
@@ -1232,3 +1234,10 @@ def test_a_task_for_the_bot_is_refused_whatever_words_of_ours_it_uses(library: L
 
 def test_asking_for_an_explanation_is_no_task(library: Library) -> None:
     assert answer(library, "can you explain the data engineer role to me") == ("role", "data-engineer")
+
+
+def test_ordinals_and_actual_are_filler(library: Library) -> None:
+    # "the actual difference", "the second one" carry no topic: the question is ETL against ELT.
+    question = "ETL vs ELT, what's the actual difference and why did everyone move to the second one?"
+    hit = library.resolver.resolve(question).hit
+    assert hit is not None and hit.id.split("@")[0] == "data-engineering-tools-modern-data-stack"
