@@ -178,7 +178,8 @@ _AGENT_WORDS = frozenset(
     "architects owner owners officer officers translator translators".split()
 )
 _MANAGES = frozenset(
-    "manage manages managed managing run runs running head heads heading lead leads leading take takes taking took".split()
+    "manage manages managed managing run runs running head heads heading lead leads leading".split()
+    + "take takes taking took".split()
 )
 # Words that may stand between the verb and the team: "lead our 4 person data engineering team"
 _TEAM_SIZE = frozenset("person people strong small tiny little new whole growing".split())
