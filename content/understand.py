@@ -135,7 +135,7 @@ _BECOME_BEFORE = re.compile(
 )
 # "thinking about going the data architect route": the role as the way the member is heading.
 _ROUTE_AFTER = re.compile(r"^(?:route|path|track|ladder)\b")
-# "how do I get a DE job with no degree", "finally landed a data analyst role": a job of the role, got or sought.
+# "how do I get a DE job with no degree", "finally got a data analyst role": a job of the role, got or sought.
 _GET_BEFORE = re.compile(
     r"\b(?:get|gets|getting|got|find|finding|found|secure|securing|score|scoring)" + _ARTICLE + "$"
 )
@@ -504,7 +504,7 @@ class Reader:
         # "I'm an analytics engineer but half my week is dashboards for the PMs": an abbreviation in the plural beside
         # a role named in the singular is the people around the member, not a role the question is about.
         plural = [e for e in roles if len(e.text) <= SHORT_NAME + 1 and e.text[:-1] in self._roles_exact]
-        if plural and len({e.ref for e in roles if e not in plural}) >= 1:
+        if plural and any(e not in plural for e in roles):
             analysis.entities = [e for e in analysis.entities if e not in plural]
         return taken
 
