@@ -610,7 +610,7 @@ class Resolver:
         if exact is None and rewritten != q:
             exact, how = self._exact_hit(rewritten), "after the lexicon,"
         roles = analysis.roles
-        mentions = [e for e in analysis.entities if e.kind == "role"]
+        mentions = analysis.mentions
         if exact is not None:
             # A moment named "Data science versus AI engineering" yields to the line between the two roles, so
             # that both orders of a comparison get the same answer (the boundary cites the moment).

@@ -308,7 +308,7 @@ class Analysis:
     @property
     def choice(self) -> tuple[Entity, Entity] | None:
         """The two roles offered as a choice ("should the PM be called an ML PM or a data PM"), among others."""
-        return _joined(self.words, [e for e in self.entities if e.kind == "role"], _CHOICE)
+        return _joined(self.words, self.mentions, _CHOICE)
 
     @property
     def offered_role(self) -> Entity | None:
@@ -337,8 +337,8 @@ class Analysis:
     @property
     def asked_role(self) -> Entity | None:
         """The role a 'what does a(n) X do' or an 'is an X just a Y' names, wherever it stands in the question."""
-        mentions = (e for e in self.entities if e.kind == "role")  # "X vs Y, isn't the X just a Y": a later mention
-        return next((e for e in mentions if _ASKED_ABOUT.search(self._before(e)) or self._just(e)), None)
+        # every mention: "X vs Y, isn't the X just a Y" asks at a later one
+        return next((e for e in self.mentions if _ASKED_ABOUT.search(self._before(e)) or self._just(e)), None)
 
     def _before(self, entity: Entity) -> str:
         return " ".join(self.words[: entity.start])
@@ -349,6 +349,11 @@ class Analysis:
         # "ppl keep saying dataops = devops for data": the "=" says it, whatever stands before
         said = _JUST_BEFORE.search(self._before(entity)) or after.startswith("equals ")
         return bool(said and _JUST_AFTER.match(after))
+
+    @property
+    def mentions(self) -> list[Entity]:
+        """Every role mention, in the order named, the same role as often as it is named."""
+        return [e for e in self.entities if e.kind == "role"]
 
     @property
     def guests(self) -> list[Entity]:
@@ -670,13 +675,14 @@ class Reader:
 
     def _topic(self, words: list[str], taken: set[int], analysis: Analysis) -> None:
         previous: str | None = None
+        guest_names = [part for guest in analysis.guests for part in guest.ref.casefold().split()]
         for i, word in enumerate(words):
             if i in taken:
                 previous = None
                 continue
             if word in _FRAMES and not (word in _FRAMES_OF_ROLES_ONLY and not analysis.roles):
                 continue
-            if word in self.lexicon.filler or word.isdigit() or len(word) == 1 or _names_guest(word, analysis):
+            if word in self.lexicon.filler or word.isdigit() or len(word) == 1 or _names_guest(word, guest_names):
                 analysis.filler.append(word)
                 continue
             term = self.lexicon.term(stem(word))
@@ -744,7 +750,7 @@ class Reader:
                 return "define"
             # The same role named again, asked about outright: "they want me to 'own the ML platform'. What does an
             # ML platform engineer actually spend their time on?"
-            for again in (e for e in analysis.entities if e.kind == "role" and e.start > role.start):
+            for again in (e for e in analysis.mentions if e.start > role.start):
                 told, rest = " ".join(words[: again.start]), " ".join(words[again.start + len(again.text.split()) :])
                 if _ASKED_ABOUT.search(told) and not (rest and rest.split()[0] in analysis.foreign):
                     return "define"
@@ -764,7 +770,7 @@ class Reader:
                 return "define"
         if text.startswith(_OWNER_WORDS) or any(p in text for p in _OWNER_PHRASES) or _OWNER_ASKED.search(text):
             return "who_owns"
-        if _versus(words, [e for e in analysis.entities if e.kind == "role"]):  # every mention, in order
+        if _versus(words, analysis.mentions):
             return "compare"  # "my devops background ... once we ship models? mlops vs devops basically"
         moving = _BECOME.search(text) or _from_to(words, analysis.roles)
         if len(analysis.roles) >= 2 and analysis.compares_outright and not moving:
@@ -803,13 +809,13 @@ def _built(words: list[str], entity: Entity) -> bool:
     return bool(_BUILT_BEFORE.search(" ".join(words[: entity.start])))
 
 
-def _names_guest(word: str, analysis: Analysis) -> bool:
-    """Whether a word is one more way of naming a guest the question already names: a short form of a name ("chris"
-    for Christopher Bergh, found by employer) or a name with one typo too short to be matched alone ("berg")."""
+def _names_guest(word: str, names: list[str]) -> bool:
+    """Whether a word is one more way of naming a guest the question already names (``names``: the words of their
+    names): a short form ("chris" for Christopher Bergh, found by employer) or a name with one typo too short to be
+    matched alone ("berg")."""
     if len(word) < 3:
         return False
-    parts = (part for guest in analysis.guests for part in guest.ref.casefold().split())
-    return any(part.startswith(word) or Levenshtein.distance(word, part) <= 1 for part in parts)
+    return any(part.startswith(word) or Levenshtein.distance(word, part) <= 1 for part in names)
 
 
 def _same_word(a: str, b: str) -> bool:
