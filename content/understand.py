@@ -505,10 +505,19 @@ class Reader:
             ]
             if teams and len(teams) < len(roles):
                 analysis.entities = [e for e in analysis.entities if e not in teams]
-        roles = [e for e in analysis.entities if e.kind == "role"]
+        roles = analysis.mentions
         # "I'm an analytics engineer but half my week is dashboards for the PMs": an abbreviation in the plural beside
-        # a role named in the singular is the people around the member, not a role the question is about.
-        plural = [e for e in roles if len(e.text) <= SHORT_NAME + 1 and e.text[:-1] in self._roles_exact]
+        # a role named in the singular is the people around the member, not a role the question is about; unless it
+        # is one side of a choice ("cdos vs data team lead") or a plural the content names itself ("cdos").
+        offered = _joined(words, roles, _CHOICE) or ()
+        plural = [
+            e
+            for e in roles
+            if len(e.text) <= SHORT_NAME + 1
+            and e.text not in self._roles_exact
+            and e.text[:-1] in self._roles_exact
+            and e not in offered
+        ]
         if plural and any(e not in plural for e in roles):
             analysis.entities = [e for e in analysis.entities if e not in plural]
         return taken

@@ -1014,6 +1014,13 @@ def test_an_abbreviation_in_the_plural_beside_a_role_is_the_people_around_the_me
     trace = small.resolver.resolve(question, explain_it=True).trace
     assert not any("'dss'" in line for line in trace)
     assert answer(small, question) == ("role", "data-engineer")
+    # ...but not when it is one side of a choice, or a plural the content lists as a name
+    assert answer(small, "DEs vs data scientist") == ("boundary", "data-scientist-vs-data-engineer")
+
+
+def test_a_plural_listed_as_a_name_is_compared_like_any_name(library: Library) -> None:
+    # Found by hypothesis: "cdos" is one of the CDO's aliases, and must not be dropped as "the people around".
+    assert answer(library, "cdos vs Data team lead") == ("boundary", "cdo-vs-data-team-lead")
 
 
 def test_a_newcomers_first_weeks_are_the_onboarding_plan(library: Library) -> None:
