@@ -367,6 +367,7 @@ async def test_sigterm_during_a_burst_loses_none_of_the_answered_commands(fake: 
     url = f"http://127.0.0.1:{bot.port}/slack/events"
     answered: list[dict] = []
     refused = 0
+    first_answer = asyncio.Event()
 
     async def one(session: aiohttp.ClientSession, text: str) -> None:
         nonlocal refused
@@ -375,6 +376,7 @@ async def test_sigterm_during_a_burst_loses_none_of_the_answered_commands(fake: 
             async with session.post(url, data=body, headers=signed_headers(body)) as response:
                 assert response.status == 200, response.status
                 answered.append(await response.json())
+                first_answer.set()
         except aiohttp.ClientError:
             refused += 1  # arrived after the server stopped listening: never answered, never half-answered
 
@@ -382,7 +384,8 @@ async def test_sigterm_during_a_burst_loses_none_of_the_answered_commands(fake: 
     loop = asyncio.get_running_loop()
     async with aiohttp.ClientSession(trust_env=False, connector=aiohttp.TCPConnector(limit=20)) as session:
         tasks = [asyncio.create_task(one(session, q)) for q in queries]
-        await asyncio.sleep(0.3)
+        # Stop once the burst is under way: a fixed sleep raced the first answer on a slow CI host.
+        await asyncio.wait_for(first_answer.wait(), timeout=30)
         started = loop.time()
         await bot.stop()
         stopped_in = loop.time() - started
