@@ -73,6 +73,8 @@ CONTEXT_OWNER = 1.3  # a "who owns" candidate about the role the question names 
 FILLER_SIMILARITY = 0.4  # an everyday word the entry shares with the question adds this share of a topic word
 COVERAGE_FLOOR = 4.0  # ranking multiplies the score by (this + coverage)
 MAX_SUGGESTIONS = 3
+# "serve.py", "mlflow.pyfunc.load": a file or module name, which only code or a stack trace holds.
+_CODE_WORD = re.compile(r"[a-z]\.[a-z]")
 _COMPARISON_TITLE = re.compile(r"\b(?:vs|versus)\b")
 _MOVE_TITLE = re.compile(r"\b(?:from|into|transition|become|becoming|after)\b|(?<!how )\bto\b")
 MAX_COMPLETIONS = 25  # Discord's limit on autocomplete choices
@@ -814,9 +816,17 @@ class Resolver:
         if ranked and ranked[0][1] >= GUEST_ACCEPT:
             return trace.done(Resolution(self._hit(*ranked[0])), "the guest's best entry on the topic")
         # A guest named only by employer, in a question that asks nothing of a speaker and has words we do not know
-        # ("how do I cancel my Databricks free trial"), is about the company, not the guest.
+        # ("how do I cancel my Databricks free trial"), is about the company, not the guest; so is one word of a
+        # name amid code ("KeyError: 'model_uri' from mlflow.pyfunc.load_model").
         by_employer = all(g.text in self._org_keys for g in analysis.guests) and not analysis.names_a_speaker
-        if (analysis.foreign_weight < 1 or analysis.terms) and not (by_employer and analysis.foreign_weight >= 1):
+        in_code = (
+            all(" " not in g.text for g in analysis.guests)
+            and any(_CODE_WORD.search(w) for w in analysis.foreign)
+            and not analysis.names_a_speaker
+        )
+        if (analysis.foreign_weight < 1 or analysis.terms) and not (
+            (by_employer or in_code) and analysis.foreign_weight >= 1
+        ):
             # The guest is named and the topic is (at least partly) ours: their episode is the honest answer, even
             # without a moment; its menu lists every moment. Only a question with none of our words is refused.
             reading.guest_fallback = True  # the members' words may still find the moment

@@ -101,6 +101,8 @@ _DEFINE_AFTER = re.compile(
     # "got an interview for a DataOps engineer opening, what would my days look like there"
     r"|\bwhat (?:would|will|do|does|did) (?:my|your|their|his|her|the|a)(?: typical| normal| average)?"
     r" (?:day to day|day|days|week|weeks|workday|workdays)" + _HEDGE + r" look like\b"
+    # "MLE day to day??", "data architect typical day": the role's days asked with no verb at all
+    r"|^(?:day to day|daily work|typical day|a typical day|day in the life|workday|typical week)\b"
 )
 # A career move between roles: "I'm a project manager, could I switch to data science", "from marketing to X".
 _TRANSITION = re.compile(
@@ -144,6 +146,12 @@ _JOIN_BEFORE = re.compile(
     r"\b(?:join|joining|get onto|getting onto|move onto|moving onto|get on|getting on)" + _ARTICLE + "$"
 )
 _TEAM_AFTER = re.compile(r"^teams?\b")
+# "is ML platform engineering a natural next step (for me)": the role the member weighs as their next move.
+_IS_BEFORE = re.compile(r"\b(?:is|be|would be)$")
+_NEXT_AFTER = re.compile(
+    r"^(?:(?:a|the|my|an) )?(?:(?:natural|good|logical|realistic|sensible|obvious|reasonable|normal|common) )?"
+    r"(?:next )?(?:step|move|progression)\b"
+)
 _JOB_AFTER = re.compile(r"^(?:job|jobs|role|roles|position|positions|offer|offers|gig|gigs|internship|internships)\b")
 # "... what does an X ...": the role a question asks about, wherever it stands among the roles it names.
 _ASKED_ABOUT = re.compile(r"\b(?:what|wat)(?: exactly| actually| really)? (?:does|do|is|are)" + _ARTICLE + "$")
@@ -183,7 +191,10 @@ _MANAGES = frozenset(
 )
 # Words that may stand between the verb and the team: "lead our 4 person data engineering team"
 _TEAM_SIZE = frozenset("person people strong small tiny little new whole growing".split())
+# Words that say whose or what kind a platform or team is, not what it is: "our internal ML platform".
+_SETTING_ADJECTIVES = frozenset("internal shared central company new own main".split())
 _DETERMINERS = frozenset({"a", "an", "the", "our", "my", "your", "their", "this", "that", "some"})
+_BEFORE_TEAM = _DETERMINERS | _TEAM_SIZE
 # "the next step after senior data engineer", "from a junior analyst": the role the member comes from.
 _SOURCE_BEFORE = re.compile(r"\b(?:from|coming from|after|i am|i work in|i work as)" + _ARTICLE + "$")
 
@@ -472,7 +483,7 @@ class Reader:
         taken: set[int] = set()
         i = 0
         while i < len(words):
-            found = self._name_at(words, i) or self._discipline_at(words, i, analysis)
+            found = self._name_at(words, i) or self._discipline_at(words, i, analysis) or self._team_led_at(words, i)
             if found is None:
                 if _TIMESTAMP.match(words[i]):
                     try:
@@ -595,13 +606,17 @@ class Reader:
         i += 1
         if i < len(words) and words[i] in _DETERMINERS:
             i += 1
+        if i < len(words) and words[i] in _SETTING_ADJECTIVES:
+            i += 1  # "technical PM on our internal ML platform"
         for width in (2, 1):
             qualifier = words[i : i + width]
             after = words[i + width] if i + width < len(words) else None
             if (
                 len(qualifier) < width
                 or set(qualifier) & STOPWORDS
-                or not (after is None or after in STOPWORDS or after in _QUALIFIED_HEADS)
+                or not (
+                    after is None or after in STOPWORDS or after in _QUALIFIED_HEADS or after in self.lexicon.filler
+                )
                 or (width == 1 and after in ("team", "teams"))
             ):  # "a PM on a data science team" is not a data PM: the qualifier must end where it stops; nor is a
                 # PM on "a data team" (a team of data people), while one on "an ML platform team" builds the platform
@@ -638,6 +653,23 @@ class Reader:
                 # "promoted to" + "manage our data engineering team" is a move.
                 return Entity("role", role, " ".join(words[before : end + 1]), before, entity.score), end + 1 - before
         return entity, size
+
+    def _team_led_at(self, words: list[str], i: int) -> tuple[Entity, int] | None:
+        """'promoted to leading our data team': the role that leads a team named by a word that is no role itself,
+        where the content has one ("data team lead"). The name spans the verb, as in ``_managing``."""
+        if words[i] not in _MANAGES:
+            return None
+        j = i + 1
+        while j < len(words) and j - i <= 3 and (words[j] in _BEFORE_TEAM or words[j].isdigit()):
+            j += 1  # "run our 4 person data team"
+        for width in (1, 2):
+            if words[j + width : j + width + 1] not in (["team"], ["teams"]):
+                continue
+            team = " ".join(words[j : j + width])
+            role = self._roles_exact.get(f"{team} team lead") or self._roles_exact.get(f"{team} team manager")
+            if role is not None:
+                return Entity("role", role, " ".join(words[i : j + width + 1]), i, 100.0), j + width + 1 - i
+        return None
 
     def _misspelt_guest(self, part: list[str], span: str, start: int) -> Entity | None:
         """A guest's full name with a typo or two ("simon stiebelhner"), same first letter. Only spans with a word
@@ -845,6 +877,7 @@ def _heads_for(before: str, after: str) -> bool:
         or (before.endswith(" the") and _ROUTE_AFTER.match(after))
         or (_GET_BEFORE.search(before) and _JOB_AFTER.match(after))
         or (_JOIN_BEFORE.search(before) and _TEAM_AFTER.match(after))
+        or (_IS_BEFORE.search(before) and _NEXT_AFTER.match(after))
     )
 
 
@@ -869,8 +902,8 @@ def _from_to(words: list[str], roles: list[Entity]) -> bool:
     """'from marketing to analytics engineer': a role right after 'to'/'into', with 'from' somewhere before it."""
     for entity in roles:
         before = words[: entity.start]
-        if len(before) >= 2 and before[-2] in ("a", "an", "the"):
-            before = before[:-1]  # "into a technical PM role": one adjective after the article
+        if len(before) >= 2 and before[-2] in ("a", "an", "the", "to", "into") and before[-1] not in STOPWORDS:
+            before = before[:-1]  # "into a technical PM role", "to technical PM": one adjective after the article
         while before and before[-1] in ("a", "an", "the"):
             before = before[:-1]
         if before and before[-1] in ("to", "into") and "from" in before:

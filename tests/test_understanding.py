@@ -1248,3 +1248,38 @@ def test_ordinals_and_actual_are_filler(library: Library) -> None:
     question = "ETL vs ELT, what's the actual difference and why did everyone move to the second one?"
     hit = library.resolver.resolve(question).hit
     assert hit is not None and hit.id.split("@")[0] == "data-engineering-tools-modern-data-stack"
+
+
+@pytest.mark.parametrize("question", ["MLE day to day?? short answer pls", "data architect typical day?"])
+def test_a_role_and_its_days_with_no_verb_asks_what_it_does(library: Library, question: str) -> None:
+    resolution = library.resolver.resolve(question, explain_it=True)
+    assert "intent:     define" in resolution.trace
+    assert not any(line.startswith("unknown:") for line in resolution.trace)  # "short answer" is no topic
+    assert resolution.hit is not None and resolution.hit.kind == "role"
+
+
+def test_a_role_weighed_as_the_next_step_is_the_one_headed_for(library: Library) -> None:
+    # Three roles: where the member is, the one weighed as the next step, and one mentioned as a detour.
+    question = "backend dev for years, is data engineering a logical next step or should I learn data science first?"
+    assert answer(library, question) == ("role", "data-engineer")
+
+
+def test_a_pm_on_an_internal_ml_platform_is_the_ml_pm(library: Library) -> None:
+    # "internal" stands between the determiner and the platform; "wondering" (filler) ends the qualifier.
+    for question in (
+        "thinking about going from data scientist to a PM on our internal ML platform",
+        "anyone gone from DS to technical PM for an internal ML platform? wondering if it suits me",
+    ):
+        assert answer(library, question) == ("role", "ml-product-manager"), question
+
+
+def test_leading_a_team_named_by_a_field_is_its_lead(library: Library) -> None:
+    question = "I was just promoted to run our data team, what changes?"
+    trace = library.resolver.resolve(question, explain_it=True).trace
+    assert "role:       'run our data team' -> data-team-lead (100)" in trace
+    assert answer(library, question) == ("role", "data-team-lead")
+
+
+def test_one_word_of_a_guest_name_inside_code_is_no_guest(library: Library) -> None:
+    assert answer(library, "getting KeyError 'model_uri' in serve.py when loading, how do I fix it") is None
+    assert answer(library, "what did uri say about data access?") == ("episode", "cloud-data-governance")
