@@ -107,8 +107,9 @@ _DEFINE_AFTER = re.compile(
 # A career move between roles: "I'm a project manager, could I switch to data science", "from marketing to X".
 _TRANSITION = re.compile(
     r"\b(?:(?:move|moving|switch|switching|transition|transitioning|pivot|pivoting|change|changing|go|going)"
-    r" (?:in)?to|coming from|background|next step|career change|i am an?|i work (?:in|as))\b"
-)
+    r" (?:in)?to(?! (?:production|live)\b)|coming from|background|next step|career change|i am an?"
+    r"|i work (?:in|as))\b"
+)  # "a notebook that can go to prod" is a release, not a move
 _BECOME = re.compile(r"\b(?:become|becoming|get into|getting into|break into|switch to|move to)\b")
 # The same verbs standing right before the role's name ("can I still break into AI engineering", "move into data
 # science"): the move is said outright, whatever else the question tells about the member.
@@ -194,6 +195,8 @@ _TEAM_SIZE = frozenset("person people strong small tiny little new whole growing
 # Words that say whose or what kind a platform or team is, not what it is: "our internal ML platform".
 _SETTING_ADJECTIVES = frozenset("internal shared central company new own main".split())
 _DETERMINERS = frozenset({"a", "an", "the", "our", "my", "your", "their", "this", "that", "some"})
+# "a 3k line notebook", "10x the traffic": a size is not what a question is about ("401k" is: three digits).
+_AMOUNT = re.compile(r"\d{1,2}(?:k|x)")
 _BEFORE_TEAM = _DETERMINERS | _TEAM_SIZE
 # "the next step after senior data engineer", "from a junior analyst": the role the member comes from.
 _SOURCE_BEFORE = re.compile(r"\b(?:from|coming from|after|i am|i work in|i work as)" + _ARTICLE + "$")
@@ -723,7 +726,13 @@ class Reader:
                 continue
             if word in _FRAMES and not (word in _FRAMES_OF_ROLES_ONLY and not analysis.roles):
                 continue
-            if word in self.lexicon.filler or word.isdigit() or len(word) == 1 or _names_guest(word, guest_names):
+            if (
+                word in self.lexicon.filler
+                or word.isdigit()
+                or _AMOUNT.fullmatch(word)
+                or len(word) == 1
+                or _names_guest(word, guest_names)
+            ):
                 analysis.filler.append(word)
                 continue
             term = self.lexicon.term(stem(word))

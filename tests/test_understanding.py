@@ -1283,3 +1283,23 @@ def test_leading_a_team_named_by_a_field_is_its_lead(library: Library) -> None:
 def test_one_word_of_a_guest_name_inside_code_is_no_guest(library: Library) -> None:
     assert answer(library, "getting KeyError 'model_uri' in serve.py when loading, how do I fix it") is None
     assert answer(library, "what did uri say about data access?") == ("episode", "cloud-data-governance")
+
+
+def test_a_size_is_filler_but_a_401k_is_not(library: Library) -> None:
+    trace = library.resolver.resolve("3k line notebook, how to make it production ready", explain_it=True).trace
+    assert any(line.startswith("filler:") and "3k" in line for line in trace)
+    assert answer(library, "should I max out my 401k or buy index funds") is None
+    trace = library.resolver.resolve("should I max out my 401k or buy index funds", explain_it=True).trace
+    assert any(line.startswith("unknown:") and "401k" in line for line in trace)
+
+
+def test_code_that_can_go_to_prod_is_a_release_not_a_move(library: Library) -> None:
+    question = "how do i turn my DS notebook into smth that can go to prod"
+    trace = library.resolver.resolve(question, explain_it=True).trace
+    assert "intent:     transition" not in trace
+    assert answer(library, question) == ("moment", "ml-production@8:49")
+
+
+def test_the_pod_is_the_podcast(library: Library) -> None:
+    trace = library.resolver.resolve("what did the pod say about feature stores", explain_it=True).trace
+    assert "intent:     episode" in trace
