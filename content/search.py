@@ -684,11 +684,17 @@ class Resolver:
                 return trace.done(Resolution(fuzzy), f"a misspelt name of {fuzzy.kind} {fuzzy.id}")
             if not analysis.foreign:
                 return trace.done(Resolution(None), "no topic words left after filler")
-        if analysis.intent == "who_owns":
+        if analysis.intent == "who_owns" and not self._moment_covers(analysis):
             owner = self._owner(analysis, trace)
             if owner is not None:
                 return owner
         return self._ranked(analysis, roles[0] if roles else None, trace, reading)
+
+    def _moment_covers(self, analysis: Analysis) -> bool:
+        """Whether a moment covers nearly the whole question ("our data engineers are drowning in access tickets,
+        who should own them?" is a moment's very question): then it answers, not the role whose work names the task."""
+        ranked = self._rank(analysis, "who_owns", limit=1)
+        return bool(ranked) and self._docs[ranked[0][0]].kind == "moment" and ranked[0][1] >= STRONG_COVER
 
     def _exact_hit(self, key: str) -> Hit | None:
         targets = self._exact.get(key)

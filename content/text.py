@@ -75,6 +75,8 @@ def strip_mentions(text: str) -> str:
 def normalize(text: str) -> str:
     """Fold case, width and punctuation so that 'ML-Engineer', 'ml engineer' and 'ＭＬ engineer' compare equal."""
     text = unicodedata.normalize("NFKC", strip_control(text[: MAX_QUERY_CHARS * 2]))
+    if not text.isascii():  # "Loic" for Loïc, "Raphael" for Raphaël: members often type names without accents
+        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     text = text.casefold().translate(_CHARACTERS).replace("->", " to ")  # "devops -> data eng", as the arrow
     text = _SEPARATORS.sub(" ", text)
     text = _NOT_WORD.sub(" ", text)

@@ -62,17 +62,24 @@ _WORK_ASKED = re.compile(
     r"^(?:(?:hey|hi|ok|so|please|pls) )*(?:(?:can|could|would|will) (?:you|u)(?: please| pls)? )?"
     r"(?:write|generate|draft|code|debug|fix|compute|calculate|translate|rewrite|proofread)"
     r" (?:me|us|my|our|this|these)\b"
+    # "how do you say 'data pipeline engineer' in German": a translation, asked another way
+    r"|.*\b(?:how (?:do|would|should|can) (?:you|i|we) say|what is the word for) .+ in (?:german|french|spanish"
+    r"|italian|dutch|polish|portuguese|russian|ukrainian|turkish|chinese|japanese|korean|hindi|arabic|english)\b"
 )
 _EPISODE_WORDS = frozenset({"episode", "episodes", "podcast", "podcasts", "ep"})
 # A question that asks what a role is, does or takes, judged by what stands before the role's name: "what does an
 # X ...", "what is an X", "how do I become an X", "tell me about X". ("how can an X get better at Y" is not one.)
 _ARTICLE = (
     r"(?: (?:an|a|the|one|my|our|your))?"
-    r"(?: (?:good|great|typical|successful|new|junior|senior|aspiring|first|only|founding|sole))?"
+    r"(?: (?:good|great|typical|successful|new|junior|senior|aspiring|first|only|founding|sole|lead|staff"
+    r"|principal))?"
 )
 _DEFINE_BEFORE = re.compile(
     r"^(?:(?:hey|hi|so|ok|okay|please|pls) )*(?:"
     r"(?:what|wat|who)(?: exactly| actually| really)? (?:is|are|does|do|makes|should|must|would|can)"
+    + _ARTICLE
+    # "what does someone on an ML platform team do every day"
+    + r"|(?:what|wat) (?:does|do|would|will) (?:someone|somebody|a person|people|one) (?:on|in)"
     + _ARTICLE
     # "genuinely curious what a CDO spends their week on": asked inside a sentence, with an article
     + r"|(?:.* )?(?:what|wat)(?: exactly| actually| really)?(?: (?:is|are|does|do))? (?:an|a|the)"
@@ -197,6 +204,8 @@ _SETTING_ADJECTIVES = frozenset("internal shared central company new own main".s
 _DETERMINERS = frozenset({"a", "an", "the", "our", "my", "your", "their", "this", "that", "some"})
 # "a 3k line notebook", "10x the traffic": a size is not what a question is about ("401k" is: three digits).
 _AMOUNT = re.compile(r"\d{1,2}(?:k|x)")
+# Things a field's name may describe ("an ML project", "a data science model"), which no move heads for.
+_WORK_THINGS = frozenset("project model system product feature pipeline code app problem solution use".split())
 _BEFORE_TEAM = _DETERMINERS | _TEAM_SIZE
 # "the next step after senior data engineer", "from a junior analyst": the role the member comes from.
 _SOURCE_BEFORE = re.compile(r"\b(?:from|coming from|after|i am|i work in|i work as)" + _ARTICLE + "$")
@@ -594,6 +603,8 @@ class Reader:
         for size in (2, 1):
             span = " ".join(words[i : i + size])
             role = self._disciplines.get(span) if i + size <= len(words) else None
+            if words[i + size : i + size + 1] and words[i + size].rstrip("s") in _WORK_THINGS:
+                continue  # "turning a business problem into an ML project": the field describes a thing
             if role is not None and (after_role or _BECOME_BEFORE.search(" ".join(words[:i]))):
                 return Entity("role", role, span, i, 100.0), size
         return None

@@ -1303,3 +1303,46 @@ def test_code_that_can_go_to_prod_is_a_release_not_a_move(library: Library) -> N
 def test_the_pod_is_the_podcast(library: Library) -> None:
     trace = library.resolver.resolve("what did the pod say about feature stores", explain_it=True).trace
     assert "intent:     episode" in trace
+
+
+def test_a_guest_name_typed_without_its_accent(library: Library) -> None:
+    question = "what did Loic Magnien say about staying hands-on?"
+    trace = library.resolver.resolve(question, explain_it=True).trace
+    assert "guest:      'loic magnien' -> Loïc Magnien (100) (episodes: iot-de-to-data-architect)" in trace
+
+
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        ("what does a lead data scientist do all day at an airline?", "data-scientist"),
+        ("what does someone on an ML platform team do every day?", "ml-platform-engineer"),
+    ],
+)
+def test_a_lead_of_a_role_or_someone_on_its_team_asks_what_the_role_does(
+    library: Library, question: str, role: str
+) -> None:
+    assert "intent:     define" in library.resolver.resolve(question, explain_it=True).trace
+    assert answer(library, question) == ("role", role)
+
+
+def test_a_translation_asked_as_how_do_you_say_is_a_task(library: Library) -> None:
+    resolution = library.resolver.resolve("how would you say 'analytics engineer' in French", explain_it=True)
+    assert resolution.hit is None
+    assert "decision:   a task for the bot to do, not a question about the roles" in resolution.trace
+
+
+def test_a_field_that_describes_a_thing_is_no_move(library: Library) -> None:
+    question = "how do you know a business problem is worth turning into an ML project?"
+    trace = library.resolver.resolve(question, explain_it=True).trace
+    assert "intent:     transition" not in trace and not any(line.startswith("role:") for line in trace)
+
+
+def test_a_moment_that_is_the_whole_who_owns_question_answers_it(library: Library) -> None:
+    # The product analyst's work names events, properties and the tracking plan, so its words made it the owner; but
+    # a moment covers the whole question, and there the episode says who documents the events.
+    question = "who owns the tracking plan, documenting every event and its properties?"
+    assert answer(library, question) == ("moment", "data-led-growth@13:34")
+    # a task that no moment covers whole is still answered by the role whose work names it
+    trace = library.resolver.resolve("who builds the deployment templates", explain_it=True).trace
+    assert "decision:   the side of a boundary that owns the task" in trace
+    assert answer(library, "who builds the deployment templates") == ("role", "mlops-engineer")
