@@ -42,7 +42,8 @@ _OWNER_PHRASES = ("responsible for", "in charge of", "whose job", "whose respons
 _OWNER_ASKED = re.compile(
     r"\b(?:who(?: (?:actually|really|usually|normally|typically|ultimately|exactly))?"
     r" (?:decides|decide|gets to|get to|has the final|has the last|makes the call|signs off|approves|calls the shots"
-    r"|is supposed to|is meant to|is expected to|has to|needs to)"
+    r"|is supposed to|is meant to|is expected to|has to|needs to"
+    r"|(?:is|are) (?:actually|really|usually|normally) (?:supposed|meant|expected) to)"
     r"|whose (?:call|decision|problem|fault)"
     # "the DS who trained it is asked to wrap it in an API and be on call for it. is that really their job?"
     r"|is (?:that|this|it) (?:really |actually |even )?(?:their|his|her|my|our|your) (?:job|responsibility))\b"
@@ -83,7 +84,7 @@ _DEFINE_BEFORE = re.compile(
     + _ARTICLE
     # "genuinely curious what a CDO spends their week on": asked inside a sentence, with an article
     + r"|(?:.* )?(?:what|wat)(?: exactly| actually| really)?(?: (?:is|are|does|do))? (?:an|a|the)"
-    + r"|(?:.* )?(?:become|becoming|be|get into|getting into|break into|start as|work as|working as|hired as"
+    + r"|(?:.* )?(?:become|becoming|be|being|get into|getting into|break into|start as|work as|working as|hired as"
     r"|a job as|a career as|hired (?:straight |directly )?into)"
     + _ARTICLE
     + r"|(?:tell (?:me|us) about|describe|explain|define|day in the life of|life of)"
@@ -536,10 +537,13 @@ class Reader:
         plural = [
             e
             for e in roles
-            if len(e.text) <= SHORT_NAME + 1
-            and e.text not in self._roles_exact
-            and e.text[:-1] in self._roles_exact
-            and e not in offered
+            if e not in offered
+            and (
+                (len(e.text) <= SHORT_NAME + 1 and e.text not in self._roles_exact and e.text[:-1] in self._roles_exact)
+                # "the data scientists who use the platform": people described, whatever their name; not one side
+                # of a choice ("the data engineers who wrote them or a dataops person?")
+                or (e.text.endswith("s") and _described(words[e.start + len(e.text.split()) :]))
+            )
         ]
         if plural and any(e not in plural for e in roles):
             analysis.entities = [e for e in analysis.entities if e not in plural]
@@ -860,6 +864,12 @@ def _joined(words: list[str], roles: list[Entity], joiners: tuple[list[str], ...
         if first.ref != second.ref and between in joiners:
             return first, second
     return None
+
+
+def _described(after: list[str]) -> bool:
+    """Whether the words after a role's plural describe those people ("... who use the platform") rather than offer
+    them as one answer of a choice ("... who wrote them or a dataops person?")."""
+    return after[:1] == ["who"] and "or" not in after[:6]
 
 
 def _built(words: list[str], entity: Entity) -> bool:

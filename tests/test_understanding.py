@@ -1346,3 +1346,21 @@ def test_a_moment_that_is_the_whole_who_owns_question_answers_it(library: Librar
     trace = library.resolver.resolve("who builds the deployment templates", explain_it=True).trace
     assert "decision:   the side of a boundary that owns the task" in trace
     assert answer(library, "who builds the deployment templates") == ("role", "mlops-engineer")
+
+
+def test_who_is_actually_supposed_to_asks_for_an_owner(library: Library) -> None:
+    question = (
+        "we shipped a new onboarding flow last sprint. who's actually supposed to check whether it moved the numbers?"
+    )
+    assert "intent:     who_owns" in library.resolver.resolve(question, explain_it=True).trace
+
+
+def test_the_people_a_role_serves_described_after_it_are_not_a_second_role(library: Library) -> None:
+    question = "Is being an ML platform engineer mostly infra work, or do you train the data scientists who use it?"
+    trace = library.resolver.resolve(question, explain_it=True).trace
+    assert "intent:     define" in trace and not any("-> data-scientist" in line for line in trace)
+    assert answer(library, question) == ("role", "ml-platform-engineer")
+    # offered as one side of a choice, they stay: "the data engineers who wrote them or a dataops person?"
+    question = "who should own CI for the pipelines, the data engineers who wrote them or a dataops person?"
+    trace = library.resolver.resolve(question, explain_it=True).trace
+    assert any("-> data-engineer" in line for line in trace)
