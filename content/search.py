@@ -684,10 +684,12 @@ class Resolver:
                 return trace.done(Resolution(fuzzy), f"a misspelt name of {fuzzy.kind} {fuzzy.id}")
             if not analysis.foreign:
                 return trace.done(Resolution(None), "no topic words left after filler")
-        if analysis.intent == "who_owns" and not self._moment_covers(analysis):
+        if analysis.intent == "who_owns":
             owner = self._owner(analysis, trace)
             if owner is not None:
-                return owner
+                if not self._moment_covers(analysis):
+                    return owner
+                trace.add("owner:      passed over, a moment covers nearly the whole question")
         return self._ranked(analysis, roles[0] if roles else None, trace, reading)
 
     def _moment_covers(self, analysis: Analysis) -> bool:
@@ -1070,17 +1072,33 @@ class Resolver:
         if total <= 0:
             return []
         priors = _PRIORS.get(intent, _PRIORS["topic"])
-        # Each entry's covered weight, walking each term's postings once (not every term for every entry).
-        covering: dict[int, float] = defaultdict(float)
-        for term, w in weights.items():
-            for doc in self._index.docs_with(term):
-                covering[doc] += w
+        covering: dict[int, float] | None = None
+        if limit is None:
+            # Every entry is ranked: walk each term's postings once (not every term for every entry).
+            covering = defaultdict(float)
+            for term, w in weights.items():
+                for doc in self._index.docs_with(term):
+                    covering[doc] += w
+            order: Iterable[tuple[int, float]] = scores.items()
+        else:
+            # Only the first ``limit`` are wanted: visit entries best score first, and stop once not even a whole
+            # cover, the best prior and a named role's point could lift the next one among them. A common word
+            # ("data") finds most entries, and most of those were ranked only to be dropped.
+            order = sorted(scores.items(), key=lambda item: -item[1])
+        best_prior = max(*priors.values(), 1.0)
+        kept: list[float] = []  # how good the best ``limit`` so far are, the least good on top
         ranked = []
         kind_rank = self._kind_rank
-        for doc, score in scores.items():
+        for doc, score in order:
+            if len(kept) == limit and (score + 1.0) * best_prior * (COVERAGE_FLOOR + 1.0) < kept[0]:
+                break
             target = self._docs[doc]
             related = doc in entity_docs
-            covered = covering.get(doc, 0.0) + (self._entity_weight * entities if related else 0.0)
+            if covering is not None:
+                covered = covering.get(doc, 0.0)
+            else:
+                covered = sum(w for term, w in weights.items() if self._index.has(term, doc))
+            covered += self._entity_weight * entities if related else 0.0
             coverage = min(covered / total, 1.0)
             prior = priors[target.kind]
             if role is not None and target.kind == "role" and target.id == role.ref:
@@ -1088,7 +1106,13 @@ class Resolver:
             weighted = (score + (1.0 if related else 0.0)) * prior  # entries about a named role start one point up
             # An entry that covers more of the question outranks one that only repeats part of it more often.
             # Sorted as plain tuples: best score first, then moments before boundaries, roles and episodes.
-            ranked.append((-weighted * (COVERAGE_FLOOR + coverage), kind_rank[doc], doc, coverage))
+            goodness = weighted * (COVERAGE_FLOOR + coverage)
+            ranked.append((-goodness, kind_rank[doc], doc, coverage))
+            if limit is not None:
+                if len(kept) < limit:
+                    heapq.heappush(kept, goodness)
+                elif goodness > kept[0]:
+                    heapq.heapreplace(kept, goodness)
         best = sorted(ranked) if limit is None else heapq.nsmallest(limit, ranked)
         return [(doc, coverage, -negative) for negative, _, doc, coverage in best]
 

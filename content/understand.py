@@ -207,6 +207,7 @@ _DETERMINERS = frozenset({"a", "an", "the", "our", "my", "your", "their", "this"
 _AMOUNT = re.compile(r"\d{1,2}(?:k|x)")
 # Things a field's name may describe ("an ML project", "a data science model"), which no move heads for.
 _WORK_THINGS = frozenset("project model system product feature pipeline code app problem solution use".split())
+_TO_BE = frozenset("be being become becoming actually really eventually finally".split())
 _BEFORE_TEAM = _DETERMINERS | _TEAM_SIZE
 # "the next step after senior data engineer", "from a junior analyst": the role the member comes from.
 _SOURCE_BEFORE = re.compile(r"\b(?:from|coming from|after|i am|i work in|i work as)" + _ARTICLE + "$")
@@ -936,7 +937,10 @@ def _from_to(words: list[str], roles: list[Entity]) -> bool:
             before = before[:-1]  # "into a technical PM role", "to technical PM": one adjective after the article
         while before and before[-1] in ("a", "an", "the"):
             before = before[:-1]
-        if before and before[-1] in ("to", "into") and "from" in before:
+        told = before
+        while told and told[-1] in _TO_BE:
+            told = told[:-1]  # "from head of data to actually being a CDO"
+        if told and told[-1] in ("to", "into") and "from" in told:
             return True
         # 'went devops -> data eng': one role, then 'to' (an arrow in chat), then the next; not 'swe -> mle, is the
         # diff just the math' (a difference asked about).

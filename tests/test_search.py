@@ -210,3 +210,21 @@ def test_a_union_index_reads_two_indexes_over_the_same_documents_as_one() -> Non
 )
 def test_a_guests_employer_is_read_from_the_affiliation_and_titles_are_not(affiliation: str, names: list[str]) -> None:
     assert _organisations(affiliation) == names
+
+
+def test_ranking_only_the_first_entries_gives_the_same_first_entries(library: Library) -> None:
+    # _rank stops early when it only needs the first few; what it returns must be what ranking everything would put
+    # first, in the same order, for every intent's weights.
+    resolver = library.resolver
+    questions = [
+        "who defines the success metrics for a new data product?",
+        "cheapest mobile data plan in Germany",
+        "in a big data project who owns ETL and storage?",
+        "how do I reduce risk before building an ML system",
+        "data quality checks for pipelines",
+    ]
+    for question in questions:
+        analysis = resolver._reader.read(question)
+        for intent in ("topic", "who_owns", "compare", "how"):
+            everything = resolver._rank(analysis, intent, limit=None)
+            assert resolver._rank(analysis, intent, limit=MAX_SUGGESTIONS * 3) == everything[: MAX_SUGGESTIONS * 3]

@@ -1364,3 +1364,8 @@ def test_the_people_a_role_serves_described_after_it_are_not_a_second_role(libra
     question = "who should own CI for the pipelines, the data engineers who wrote them or a dataops person?"
     trace = library.resolver.resolve(question, explain_it=True).trace
     assert any("-> data-engineer" in line for line in trace)
+
+
+def test_from_one_role_to_actually_being_another_is_a_move(library: Library) -> None:
+    question = "how does someone go from head of data to actually being a CDO?"
+    assert "intent:     transition" in library.resolver.resolve(question, explain_it=True).trace
