@@ -622,6 +622,8 @@ class Resolver:
             return trace.done(Resolution(exact), f"{how} a name of {exact.kind} {exact.id}")
         if analysis.asks_for_work and not analysis.guests:
             return trace.done(Resolution(None), "a task for the bot to do, not a question about the roles")
+        if analysis.asks_pay and not analysis.guests:
+            return trace.done(Resolution(None), "a question about pay, which the content does not cover")
         if analysis.intent == "transition":
             return self._transition(analysis, trace)
         if analysis.intent == "define" and roles:

@@ -67,6 +67,13 @@ _WORK_ASKED = re.compile(
     r"|.*\b(?:how (?:do|would|should|can) (?:you|i|we) say|what is the word for) .+ in (?:german|french|spanish"
     r"|italian|dutch|polish|portuguese|russian|ukrainian|turkish|chinese|japanese|korean|hindi|arabic|english)\b"
 )
+# "how much does a CDO earn in the US", "mid level DE salary": pay, which the content never covers.
+_PAY_ASKED = re.compile(
+    r"\bhow much (?:do|does|did|would|will|can|could|should) .*\b(?:earn|earns|get paid|gets paid"
+    # "how much does a DE make in Munich", not "how much SQL do I need to make the switch"
+    r"|(?:make|makes)(?= (?:in|at|per|a year|an hour|these days|on average|annually|yearly|money)\b|$))\b"
+    r"|\b(?:salary|salaries|wage|wages|compensation|paycheck)\b"
+)
 _EPISODE_WORDS = frozenset({"episode", "episodes", "podcast", "podcasts", "ep"})
 # A question that asks what a role is, does or takes, judged by what stands before the role's name: "what does an
 # X ...", "what is an X", "how do I become an X", "tell me about X". ("how can an X get better at Y" is not one.)
@@ -284,6 +291,12 @@ class Analysis:
         """'can you write me a SQL query that ...', 'fix this stack trace for me': a task for the bot to do, which a
         bot that answers from the community's content does not take on, whatever words of ours the task uses."""
         return bool(_WORK_ASKED.match(" ".join(self.words)))
+
+    @property
+    def asks_pay(self) -> bool:
+        """'how much does a CDO earn in the US': what a job pays, which no page, boundary or episode covers. Not pay
+        named beside a comparison ("data architect vs data engineer, besides the salary and the title")."""
+        return len(self.roles) < 2 and bool(_PAY_ASKED.search(" ".join(self.words)))
 
     @property
     def asks_how(self) -> bool:

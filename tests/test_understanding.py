@@ -1369,3 +1369,24 @@ def test_the_people_a_role_serves_described_after_it_are_not_a_second_role(libra
 def test_from_one_role_to_actually_being_another_is_a_move(library: Library) -> None:
     question = "how does someone go from head of data to actually being a CDO?"
     assert "intent:     transition" in library.resolver.resolve(question, explain_it=True).trace
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how much does a chief data officer earn in the US these days?",
+        "how much does a data analyst make",
+        "what salary should a junior data scientist ask for",
+    ],
+)
+def test_a_question_about_pay_is_refused(library: Library, question: str) -> None:
+    resolution = library.resolver.resolve(question, explain_it=True)
+    assert resolution.hit is None
+    assert "decision:   a question about pay, which the content does not cover" in resolution.trace
+
+
+def test_pay_named_in_passing_is_no_pay_question(library: Library) -> None:
+    assert answer(library, "how much SQL do I need to make the switch to data engineering") is not None
+    question = "data architect vs data engineer, what's the difference besides the salary"
+    assert answer(library, question) == ("boundary", "data-architect-vs-data-engineer")
+    assert answer(library, "took 6 years off to raise my kids, can I still break into AI engineering?") is not None
