@@ -623,7 +623,9 @@ class Resolver:
         if analysis.asks_for_work and not analysis.guests:
             return trace.done(Resolution(None), "a task for the bot to do, not a question about the roles")
         if analysis.asks_pay and not analysis.guests:
-            return trace.done(Resolution(None), "a question about pay, which the content does not cover")
+            # The role asked about is still worth offering: what it does, if not what it pays.
+            offer = tuple(Hit("role", r.ref, SUGGEST_CUTOFF, self._content.roles[r.ref].name) for r in roles[:1])
+            return trace.done(Resolution(None, offer), "a question about pay, which the content does not cover")
         if analysis.intent == "transition":
             return self._transition(analysis, trace)
         if analysis.intent == "define" and roles:

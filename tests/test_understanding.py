@@ -1383,6 +1383,7 @@ def test_a_question_about_pay_is_refused(library: Library, question: str) -> Non
     resolution = library.resolver.resolve(question, explain_it=True)
     assert resolution.hit is None
     assert "decision:   a question about pay, which the content does not cover" in resolution.trace
+    assert [s.kind for s in resolution.suggestions] == ["role"]  # what the role does, if not what it pays
 
 
 def test_pay_named_in_passing_is_no_pay_question(library: Library) -> None:
