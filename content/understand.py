@@ -112,7 +112,9 @@ _DEFINE_AFTER = re.compile(
     # "what would I actually be doing every day in that job", "what will I realistically be doing"
     r"|\b(?:what|wat) (?:am|will|would|should) i" + _HEDGE + r"(?: (?:supposed|meant|expected) to)?(?: be)?"
     r" (?:own|owning|do|doing|working on)\b"
-    r"|\bwhat is the (?:work|job|role)(?: (?:really|actually|like))?\b"
+    r"|\bwhat is the (?:work|job|role|day to day|daily work)(?: (?:really|actually|like))?\b"
+    # "what does that person actually spend the week doing"
+    r"|\bspends?" + r"(?: (?:their|the|a|his|her|my|your))? (?:day|days|week|weeks|time|workday) (?:doing|on)\b"
     # "got an interview for a DataOps engineer opening, what would my days look like there"
     r"|\bwhat (?:would|will|do|does|did) (?:my|your|their|his|her|the|a)(?: typical| normal| average)?"
     r" (?:day to day|day|days|week|weeks|workday|workdays)" + _HEDGE + r" look like\b"
@@ -136,6 +138,9 @@ _BECOME_BEFORE = re.compile(
     r"|(?:move|moving|switch|switching|transition|transitioning|pivot|pivoting|drift|drifting)(?: over)?"
     r" (?:(?:in)?to|towards?)|get hired as"
     r"|jump into|jumping into|back in as|land|landing|end up as|ended up as|ending up as"
+    # "being pushed into a team lead role", "retrain as a data scientist", "long-term goal is CDO"
+    r"|pushed into|pushing me into|nudged into|retrain as|retraining as|reskill as|reskilling as"
+    r"|(?:goal|dream|aim|plan) is(?: to be(?:come)?)?"
     # "can you go straight for a data architect job as a junior", "apply for an analytics engineer role"
     r"|go (?:straight )?for|going (?:straight )?for|apply (?:for|to)|applying (?:for|to)|grow into|growing into"
     r"|come back as|coming back as|get back into|getting back into|return as|returning as"
@@ -167,11 +172,14 @@ _IS_BEFORE = re.compile(r"\b(?:is|be|would be)$")
 _NEXT_AFTER = re.compile(
     r"^(?:(?:a|the|my|an) )?(?:(?:natural|good|logical|realistic|sensible|obvious|reasonable|normal|common) )?"
     r"(?:next )?(?:step|move|progression)\b"
+    # "is ML product management even on the table for me", "is data engineering an option for someone like me"
+    r"|^(?:(?:even|really|still|actually) )?(?:on the table|an option|a realistic option|within reach) for\b"
 )
 _JOB_AFTER = re.compile(r"^(?:job|jobs|role|roles|position|positions|offer|offers|gig|gigs|internship|internships)\b")
 # "... what does an X ...": the role a question asks about, wherever it stands among the roles it names.
 _ASKED_ABOUT = re.compile(r"\b(?:what|wat)(?: exactly| actually| really)? (?:does|do|is|are)" + _ARTICLE + "$")
-_QUALIFIER = re.compile(r"^(?:of|at|for|in) ")
+# "a product owner of a coffee franchise", "a CDO in finance": another trade ("at a DTC brand" is an employer)
+_QUALIFIER = re.compile(r"^(?:of|for|in) ")
 # "is an AI engineer just someone calling the OpenAI API", "ai eng = glorified prompt monkey?": whether the role is
 # no more than something, which its definition answers.
 _JUST_BEFORE = re.compile(r"(?:^|\b(?:is|are|isnt|arent|is not|are not))" + _ARTICLE + "$")
@@ -325,7 +333,7 @@ class Analysis:
     @property
     def compares_outright(self) -> bool:
         """'X vs Y', 'the difference between X and Y': the member asks for the line between the roles itself."""
-        return bool(_DIFFERENCE.intersection(self.words))
+        return bool(_DIFFERENCE.intersection(self.words)) or bool(_DIFFERENCE_ASKED.search(" ".join(self.words)))
 
     @property
     def moved_to(self) -> Entity | None:
@@ -345,8 +353,17 @@ class Analysis:
 
     @property
     def choice(self) -> tuple[Entity, Entity] | None:
-        """The two roles offered as a choice ("should the PM be called an ML PM or a data PM"), among others."""
-        return _joined(self.words, self.mentions, _CHOICE)
+        """The two roles offered as a choice ("should the PM be called an ML PM or a data PM", "torn between the data
+        architect track and becoming a data engineering manager"), among others."""
+        joined = _joined(self.words, self.mentions, _CHOICE)
+        if joined is not None:
+            return joined
+        for first, second in pairwise(self.mentions):
+            between = self.words[first.start + len(first.text.split()) : second.start]
+            after_between = "between" in self.words[max(0, first.start - 3) : first.start]
+            if first.ref != second.ref and after_between and "and" in between and len(between) <= 4:
+                return first, second
+        return None
 
     @property
     def offered_role(self) -> Entity | None:
@@ -925,6 +942,8 @@ def _heads_for(before: str, after: str) -> bool:
     )
 
 
+# "what's the actual line between the two", "I can't tell their CVs apart"
+_DIFFERENCE_ASKED = re.compile(r"\bline between\b|\btell\b(?: \w+){1,8} apart\b")
 _DIFFERENCE = frozenset(
     {"difference", "differences", "different", "vs", "versus", "compare", "compared", "separates", "distinguishes"}
 )

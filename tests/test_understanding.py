@@ -1391,3 +1391,54 @@ def test_pay_named_in_passing_is_no_pay_question(library: Library) -> None:
     question = "data architect vs data engineer, what's the difference besides the salary"
     assert answer(library, question) == ("boundary", "data-architect-vs-data-engineer")
     assert answer(library, "took 6 years off to raise my kids, can I still break into AI engineering?") is not None
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("DA vs PA whats the diff", ("boundary", "product-analyst-vs-data-analyst")),
+        (
+            "I can't tell data analyst and data scientist CVs apart, what's the line between the two?",
+            ("boundary", "data-scientist-vs-data-analyst"),
+        ),
+        (
+            "torn between the data architect track and becoming a data engineering manager, how are they different?",
+            ("boundary", "de-manager-vs-data-architect"),
+        ),
+    ],
+)
+def test_a_line_asked_for_in_other_words(library: Library, question: str, expected: tuple[str, str]) -> None:
+    assert answer(library, question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        (
+            "got an offer for a DataOps engineer position. what does that person actually spend the week doing?",
+            "dataops-engineer",
+        ),
+        ("saw an ML platform engineer opening. what's the day to day there?", "ml-platform-engineer"),
+        (
+            "just got hired as the first head of data at a 60 person DTC brand, what do I even do first?",
+            "data-team-lead",
+        ),
+    ],
+)
+def test_what_a_role_does_asked_after_it_or_with_an_employer(library: Library, question: str, role: str) -> None:
+    assert "intent:     define" in library.resolver.resolve(question, explain_it=True).trace
+    assert answer(library, question) == ("role", role)
+
+
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        ("how 2 become MLE coming from SWE pls", "machine-learning-engineer"),
+        ("senior data engineer being pushed into a team lead role, what changes?", "data-team-lead"),
+        ("long-term goal is CDO. I'm head of analytics now", "chief-data-officer"),
+        ("scrum master, is ML product management even on the table for me?", "ml-product-manager"),
+    ],
+)
+def test_more_ways_of_heading_for_a_role(library: Library, question: str, role: str) -> None:
+    assert "intent:     transition" in library.resolver.resolve(question, explain_it=True).trace
+    assert answer(library, question) == ("role", role)
