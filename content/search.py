@@ -26,6 +26,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Literal
 
 from rapidfuzz import fuzz, process
@@ -188,6 +189,8 @@ class Resolver:
         main.finish()
         self._index: Searchable = main
         self._kind_rank = [_KIND_ORDER[target.kind] for target in self._docs]  # per entry, for ties: moments first
+        # Per intent, each entry's prior by its kind: looked up per entry in the ranking's inner loop.
+        self._priors = {intent: [p[t.kind] for t in self._docs] for intent, p in _PRIORS.items()}
         self._owners, self._owner_ids = self._index_owners(content, analyses)
         self._related = self._relations(content)
         self._episode_docs = self._moments_by_episode(content)
@@ -1076,41 +1079,37 @@ class Resolver:
         if total <= 0:
             return []
         priors = _PRIORS.get(intent, _PRIORS["topic"])
-        covering: dict[int, float] | None = None
-        if limit is None:
-            # Every entry is ranked: walk each term's postings once (not every term for every entry).
-            covering = defaultdict(float)
-            for term, w in weights.items():
-                for doc in self._index.docs_with(term):
-                    covering[doc] += w
-            order: Iterable[tuple[int, float]] = scores.items()
-        else:
-            # Only the first ``limit`` are wanted: visit entries best score first, and stop once not even a whole
-            # cover, the best prior and a named role's point could lift the next one among them. A common word
-            # ("data") finds most entries, and most of those were ranked only to be dropped.
-            order = sorted(scores.items(), key=lambda item: -item[1])
-        best_prior = max(*priors.values(), 1.0)
+        prior_of = self._priors.get(intent, self._priors["topic"])
+        # Each entry's covered weight, walking each term's postings once (not every term for every entry).
+        covering: dict[int, float] = defaultdict(float)
+        for term, w in weights.items():
+            for doc in self._index.docs_with(term):
+                covering[doc] += w
+        # When only the first ``limit`` are wanted, visit entries best score first and stop once not even a whole
+        # cover, the best prior and a named role's point could lift the next one among them: a common word ("data")
+        # finds most entries, and most of those were ranked only to be dropped.
+        order = scores.items() if limit is None else sorted(scores.items(), key=itemgetter(1), reverse=True)
+        reach = max(*priors.values(), 1.0) * (COVERAGE_FLOOR + 1.0)
+        point = 1.0 if entity_docs else 0.0  # entries about a named role start one point up
         kept: list[float] = []  # how good the best ``limit`` so far are, the least good on top
         ranked = []
         kind_rank = self._kind_rank
+        named = self._doc_of[("role", role.ref)] if role is not None else -1
+        entity_cover = self._entity_weight * entities
         for doc, score in order:
-            if len(kept) == limit and (score + 1.0) * best_prior * (COVERAGE_FLOOR + 1.0) < kept[0]:
+            if len(kept) == limit and (score + point) * reach < kept[0]:
                 break
-            target = self._docs[doc]
-            related = doc in entity_docs
-            if covering is not None:
-                covered = covering.get(doc, 0.0)
-            else:
-                covered = sum(w for term, w in weights.items() if self._index.has(term, doc))
-            covered += self._entity_weight * entities if related else 0.0
+            covered = covering.get(doc, 0.0)
+            if doc in entity_docs:
+                covered += entity_cover
+                score += 1.0
             coverage = min(covered / total, 1.0)
-            prior = priors[target.kind]
-            if role is not None and target.kind == "role" and target.id == role.ref:
-                prior = max(prior, 1.0)  # the role the question names is never a long shot
-            weighted = (score + (1.0 if related else 0.0)) * prior  # entries about a named role start one point up
+            prior = prior_of[doc]
+            if doc == named and prior < 1.0:
+                prior = 1.0  # the role the question names is never a long shot
             # An entry that covers more of the question outranks one that only repeats part of it more often.
             # Sorted as plain tuples: best score first, then moments before boundaries, roles and episodes.
-            goodness = weighted * (COVERAGE_FLOOR + coverage)
+            goodness = score * prior * (COVERAGE_FLOOR + coverage)
             ranked.append((-goodness, kind_rank[doc], doc, coverage))
             if limit is not None:
                 if len(kept) < limit:
