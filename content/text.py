@@ -6,6 +6,7 @@ place decides which words of a question carry no topic.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from functools import lru_cache
@@ -136,6 +137,7 @@ def americanize(word: str) -> str:
 
 
 @lru_cache(maxsize=65_536)
+@functools.lru_cache(maxsize=50_000)  # the same few thousand words recur in every question; bounded for odd input
 def stem(word: str) -> str:
     """The Snowball (Porter 2) English stem: 'monitoring' and 'monitors' both become 'monitor'; British and
     American spellings meet ('prioritisation', 'prioritization'), and so do irregular past forms ('ran', 'runs')."""

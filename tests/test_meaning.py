@@ -198,3 +198,10 @@ def test_an_off_topic_question_sharing_three_words_is_not_agreed_on(library: Lib
     assert resolution.hit is None
     assert f"agrees from {MEANING_AGREE:.2f}" in " ".join(resolution.trace)  # it was weighed, and refused
     assert resolution.trace[-1].startswith("decision:   nothing covers enough")
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
+def test_ascii_questions_split_as_the_general_rule_splits_them(text: str) -> None:
+    # ASCII takes a shortcut through two regular expressions; a trailing no-break space (whitespace, not ASCII)
+    # sends the same text through the general per-character rule, which must agree.
+    assert basic_words(text) == basic_words(text + "\u00a0")
