@@ -802,7 +802,15 @@ class Resolver:
         ranked = self._rank(analysis, "topic", entity_docs=about_roles)
         # ...when the question has a topic besides the move itself ("move" alone is covered by any move's moment).
         topic = {t.term for t in analysis.terms} - move_terms
-        if topic and ranked and self._docs[ranked[0][0]].kind == "moment" and ranked[0][1] >= STRONG_COVER:
+        # ...and a moment about the role headed for, or one that shares more than one word of that topic ("a decent
+        # first job if what I enjoy is SQL" is not answered by any moment that mentions SQL).
+        if (
+            topic
+            and ranked
+            and self._docs[ranked[0][0]].kind == "moment"
+            and ranked[0][1] >= STRONG_COVER
+            and (ranked[0][0] in self._about_role(target.ref) or len(topic) > 1)
+        ):
             return trace.done(Resolution(self._hit(*ranked[0])), "a moment that covers the whole question")
         return trace.done(Resolution(Hit("role", role.id, target.score, role.name)), "a move into this role")
 

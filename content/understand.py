@@ -160,8 +160,9 @@ _BECOME_BEFORE = re.compile(
 _ROUTE_AFTER = re.compile(r"^(?:route|path|track|ladder)\b")
 # "how do I get a DE job with no degree", "finally got a data analyst role": a job of the role, got or sought.
 _GET_BEFORE = re.compile(
-    r"\b(?:get|gets|getting|got|find|finding|found|secure|securing|score|scoring)" + _ARTICLE + "$"
-)
+    r"\b(?:get|gets|getting|got|find|finding|found|secure|securing|score|scoring"
+    r"|want|wanting|need|looking for|aiming for|hunting for)" + _ARTICLE + "$"
+)  # "if I want a data engineering job in a year"
 # "what would I need to get onto an ML platform team", "they want me to join our data engineering team"
 _JOIN_BEFORE = re.compile(
     r"\b(?:join|joining|get onto|getting onto|move onto|moving onto|get on|getting on)" + _ARTICLE + "$"
@@ -174,6 +175,9 @@ _NEXT_AFTER = re.compile(
     r"(?:next )?(?:step|move|progression)\b"
     # "is ML product management even on the table for me", "is data engineering an option for someone like me"
     r"|^(?:(?:even|really|still|actually) )?(?:on the table|an option|a realistic option|within reach) for\b"
+    # "is data analyst still a decent first job", "is analytics engineering a good career for me"
+    r"|^(?:(?:still|really|actually) )?(?:a|an) (?:(?:decent|good|great|solid|sensible|realistic|smart) )?"
+    r"(?:first )?(?:job|role|career|path|option)\b"
 )
 _JOB_AFTER = re.compile(r"^(?:job|jobs|role|roles|position|positions|offer|offers|gig|gigs|internship|internships)\b")
 # "... what does an X ...": the role a question asks about, wherever it stands among the roles it names.

@@ -1437,6 +1437,11 @@ def test_what_a_role_does_asked_after_it_or_with_an_employer(library: Library, q
         ("senior data engineer being pushed into a team lead role, what changes?", "data-team-lead"),
         ("long-term goal is CDO. I'm head of analytics now", "chief-data-officer"),
         ("scrum master, is ML product management even on the table for me?", "ml-product-manager"),
+        (
+            "beginner here. If I want a data engineering job in a year, which fundamentals should I learn?",
+            "data-engineer",
+        ),
+        ("is analytics engineering a good career for me", "analytics-engineer"),
     ],
 )
 def test_more_ways_of_heading_for_a_role(library: Library, question: str, role: str) -> None:
