@@ -807,6 +807,7 @@ class Resolver:
         if (
             topic
             and ranked
+            and not analysis.asks_what_it_does(target)  # "... what does that job really involve?": the role
             and self._docs[ranked[0][0]].kind == "moment"
             and ranked[0][1] >= STRONG_COVER
             and (ranked[0][0] in self._about_role(target.ref) or len(topic) > 1)

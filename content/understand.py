@@ -96,6 +96,9 @@ _DEFINE_BEFORE = re.compile(
     + _ARTICLE
     + r"|(?:tell (?:me|us) about|describe|explain|define|day in the life of|life of)"
     + _ARTICLE
+    # "what's the day to day like for an ML platform engineer", "does a CDO even need to know SQL"
+    + r"|(?:.* )?(?:day to day|daily work|typical day|typical week)(?: like)? (?:of|for|as)"
+    + _ARTICLE
     + r")$"
 )
 # ...or by what follows it, when the question names the role first: "they posted a data translator job, what would
@@ -140,6 +143,8 @@ _BECOME_BEFORE = re.compile(
     r"|jump into|jumping into|back in as|land|landing|end up as|ended up as|ending up as"
     # "being pushed into a team lead role", "retrain as a data scientist", "long-term goal is CDO"
     r"|pushed into|pushing me into|nudged into|retrain as|retraining as|reskill as|reskilling as"
+    r"|promote me to|promoting me to|promoted me to|jump to"
+    r"|(?:make|makes|made|making) the (?:jump|leap|switch|move) (?:in)?to"
     r"|(?:goal|dream|aim|plan) is(?: to be(?:come)?)?"
     # "can you go straight for a data architect job as a junior", "apply for an analytics engineer role"
     r"|go (?:straight )?for|going (?:straight )?for|apply (?:for|to)|applying (?:for|to)|grow into|growing into"
@@ -198,6 +203,11 @@ _WHERE_LINE = re.compile(r"\bwhere (?:does|do|is) .*\b(?:end|ends|stop|stops)\b.
 _COMPARED_AFTER = re.compile(
     r"^(?:\w+ ){0,3}?(?:do|does)(?: \w+)?"
     r" (?:that|than|differently|unlike|vs|versus|on top of|beyond|besides|in addition to|compared to|more than)\b"
+)
+# "does a CDO even need to know SQL", "do data architects still code": what the role takes or does, asked yes or no.
+_DO_BEFORE = re.compile(r"^(?:do|does)" + _ARTICLE + "$")
+_NEEDS_AFTER = re.compile(
+    r"^(?:(?:even|really|actually|still|usually) )?(?:need|needs|have to|has to|know|code|write|program)\b"
 )
 _DOES_AFTER = re.compile(r"^(?:(?:actually|really|even|exactly|usually|typically) )?(?:do|does)\b")
 # "<role> [work] for|on|of|at [a|the|our] <qualifier>": a role named with its qualifier after it.
@@ -346,12 +356,13 @@ class Analysis:
         if self.compares_outright:
             return None
         for entity in self.roles:
-            end = entity.start + len(entity.text.split())
+            named_end = end = entity.start + len(entity.text.split())
             if self.words[end : end + 1] and self.words[end].rstrip("s") in _ROLE_NOUNS:
                 end += 1  # "apply for product analyst jobs or data analyst jobs"
             if self.words[end : end + 1] == ["or"] or self.words[max(0, entity.start - 2) : entity.start].count("or"):
                 continue
-            if _heads_for(" ".join(self.words[: entity.start]), " ".join(self.words[end:])):
+            # what follows the name itself, job noun included: "if I ever want a CDO job"
+            if _heads_for(" ".join(self.words[: entity.start]), " ".join(self.words[named_end:])):
                 return entity
         return None
 
@@ -392,6 +403,11 @@ class Analysis:
             if not _SOURCE_BEFORE.search(" ".join(self.words[: entity.start])):
                 return entity
         return roles[-1] if roles else None
+
+    def asks_what_it_does(self, entity: Entity) -> bool:
+        """Whether the words after a role's name ask what that job is ("... become the product owner for our
+        recommender. What does that job really involve?")."""
+        return bool(_DEFINE_AFTER.search(" ".join(self.words[entity.start + len(entity.text.split()) :])))
 
     @property
     def asked_role(self) -> Entity | None:
@@ -846,7 +862,9 @@ class Reader:
             # AI engineering"); not a role of another trade.
             if _heads_for(before, after) and analysis.foreign_weight >= 1 and not qualified:
                 return "transition"
-            if asks_what_it_is and not _from_to(words, analysis.roles):
+            if (asks_what_it_is or (_DO_BEFORE.match(before) and _NEEDS_AFTER.match(after))) and not _from_to(
+                words, analysis.roles
+            ):
                 return "define"
             # The same role named again, asked about outright: "they want me to 'own the ML platform'. What does an
             # ML platform engineer actually spend their time on?"

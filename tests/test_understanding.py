@@ -1442,8 +1442,36 @@ def test_what_a_role_does_asked_after_it_or_with_an_employer(library: Library, q
             "data-engineer",
         ),
         ("is analytics engineering a good career for me", "analytics-engineer"),
+        ("data analyst writing SQL reports all day. how do I make the jump to data engineer?", "data-engineer"),
+        ("I'm head of data at a scaleup. what would have to change if I ever want a CDO job?", "chief-data-officer"),
     ],
 )
 def test_more_ways_of_heading_for_a_role(library: Library, question: str, role: str) -> None:
     assert "intent:     transition" in library.resolver.resolve(question, explain_it=True).trace
     assert answer(library, question) == ("role", role)
+
+
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        ("waht does a data architect do all day?", "data-architect"),
+        ("what's the day to day like for an ML platform engineer?", "ml-platform-engineer"),
+        ("does a CDO even need to know SQL lol", "chief-data-officer"),
+        (
+            "my company wants me to become the product owner for our recommender system. What does that job involve?",
+            "product-owner",
+        ),
+    ],
+)
+def test_what_a_job_takes_asked_yes_or_no_or_after_a_move(library: Library, question: str, role: str) -> None:
+    assert answer(library, question) == ("role", role)
+
+
+def test_should_the_people_of_a_role_sit_together_is_no_question_about_the_role(library: Library) -> None:
+    # "do/does + role" asks what the role takes only when "need", "know", "code" follows
+    question = "should data scientists sit in one central team or be embedded in product squads?"
+    assert "intent:     define" not in library.resolver.resolve(question, explain_it=True).trace
+    assert answer(library, "does writing blog posts help a data science career?") == (
+        "episode",
+        "technical-writing-for-data-scientists",
+    )
