@@ -1475,3 +1475,8 @@ def test_should_the_people_of_a_role_sit_together_is_no_question_about_the_role(
         "episode",
         "technical-writing-for-data-scientists",
     )
+
+
+def test_a_guest_named_by_a_community_role_the_source_records(library: Library) -> None:
+    trace = library.resolver.resolve("the PyData chair guy, what was his view on AI hype?", explain_it=True).trace
+    assert any(line.startswith("guest:") and "Alexander Hendorf" in line for line in trace)
