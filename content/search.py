@@ -638,6 +638,8 @@ class Resolver:
             first, second = roles[0], roles[1] if len(roles) > 1 else mentions[1]
             if len(roles) > 2 and analysis.choice is not None:
                 first, second = analysis.choice  # "our PM: should the title be ML PM or data PM?"
+            elif len(roles) > 2 and analysis.line_asked is not None:
+                first, second = analysis.line_asked  # "our PM ... where does the ML PM's job end and the MLE's begin"
             asked = analysis.asked_role
             if asked is not None and len(roles) > 1 and asked.ref != first.ref:
                 # "DS here. What does an ML PM do that a regular PM doesn't?": the role asked about, and the next.

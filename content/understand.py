@@ -404,6 +404,18 @@ class Analysis:
                 return entity
         return roles[-1] if roles else None
 
+    @property
+    def line_asked(self) -> tuple[Entity, Entity] | None:
+        """'our PM keeps choosing the serving stack. where does the ML PM's job end and the ML engineer's begin?': the
+        two roles named inside the 'where does X end and Y begin', whatever roles the story names before it."""
+        found = _WHERE_LINE.search(" ".join(self.words))
+        if found is None:
+            return None
+        start = len(" ".join(self.words)[: found.start()].split())
+        inside = [e for e in self.mentions if e.start >= start]
+        pair = [e for i, e in enumerate(inside) if e.ref not in {f.ref for f in inside[:i]}]
+        return (pair[0], pair[1]) if len(pair) >= 2 else None
+
     def asks_what_it_does(self, entity: Entity) -> bool:
         """Whether the words after a role's name ask what that job is ("... become the product owner for our
         recommender. What does that job really involve?")."""

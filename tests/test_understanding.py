@@ -1480,3 +1480,10 @@ def test_should_the_people_of_a_role_sit_together_is_no_question_about_the_role(
 def test_a_guest_named_by_a_community_role_the_source_records(library: Library) -> None:
     trace = library.resolver.resolve("the PyData chair guy, what was his view on AI hype?", explain_it=True).trace
     assert any(line.startswith("guest:") and "Alexander Hendorf" in line for line in trace)
+
+
+def test_of_three_roles_the_two_inside_where_does_x_end_are_compared(library: Library) -> None:
+    question = (
+        "our PM keeps trying to choose the serving stack. where does the ML PM's job end and the ML engineer's begin?"
+    )
+    assert answer(library, question) == ("boundary", "ml-pm-vs-mle")
