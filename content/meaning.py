@@ -204,6 +204,17 @@ class MeaningIndex:
         self._rows: dict[int, list[int]] = {}  # per entry, its texts' rows: a question is compared with a few only
         for row, (owner, _) in enumerate(texts):
             self._rows.setdefault(owner, []).append(row)
+        # The last question's vector: a question that gets no answer from its words is compared twice (the meaning
+        # stage, then agreement). Replaced whole, so threads sharing the index always read a matching pair.
+        self._last: tuple[str, Any] | None = None
+
+    def _asked(self, question: str) -> Any:
+        last = self._last
+        if last is not None and last[0] == question:
+            return last[1]
+        asked = self._vectors.embed([question])[0]
+        self._last = (question, asked)
+        return asked
 
     def nearest(self, question: str, among: set[int] | None = None) -> Nearest | None:
         """The entry (of ``among``, if given) whose text is nearest the question; None when the question has no token
@@ -211,7 +222,7 @@ class MeaningIndex:
         rows = range(len(self._owners)) if among is None else sorted(r for e in among for r in self._rows.get(e, ()))
         if not rows:
             return None
-        asked = self._vectors.embed([question])[0]
+        asked = self._asked(question)
         if not asked.any():
             return None
         similarities = self._matrix[list(rows)] @ asked
@@ -221,7 +232,7 @@ class MeaningIndex:
     def similarities(self, question: str, entries: Sequence[int]) -> dict[int, float]:
         """Per entry, the cosine similarity of its nearest text to the question, floored at 0 (an entry with no text has
         0); empty when the question has no token the vectors know."""
-        asked = self._vectors.embed([question])[0]
+        asked = self._asked(question)
         if not asked.any():
             return {}
         rows = sorted({row for entry in entries for row in self._rows.get(entry, ())})

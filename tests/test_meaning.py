@@ -205,3 +205,22 @@ def test_ascii_questions_split_as_the_general_rule_splits_them(text: str) -> Non
     # ASCII takes a shortcut through two regular expressions; a trailing no-break space (whitespace, not ASCII)
     # sends the same text through the general per-character rule, which must agree.
     assert basic_words(text) == basic_words(text + "\u00a0")
+
+
+def test_questions_asked_in_turn_from_many_threads_keep_their_own_answers(library: Library) -> None:
+    # The meaning index keeps the last question's vector; questions interleaved across threads must each still be
+    # compared with their own vector.
+    questions = [NOISY_ALERTS, "how should a large company approach AI beyond just calling a model?", "volcano"]
+    expected = {q: library.resolver.resolve(q).hit for q in questions}
+    got: list[bool] = []
+
+    def ask(question: str) -> None:
+        for _ in range(20):
+            got.append(library.resolver.resolve(question).hit == expected[question])
+
+    threads = [threading.Thread(target=ask, args=(q,)) for q in questions * 2]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert got and all(got)
