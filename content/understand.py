@@ -481,6 +481,10 @@ class Reader:
         self._fuzzy_roles = {n: [name for name in fuzzy if (" " in name) == (n > 1)] for n in (1, 2)}
         self._fuzzy_role_ids = {n: [fuzzy[name] for name in names] for n, names in self._fuzzy_roles.items()}
         self._role_words = {w for name in fuzzy for w in name.split()}
+        # The stems a role's name can start with and how many words it has: most spans of a question start with
+        # neither, and are passed over before their words are stemmed and joined.
+        self._stem_heads = {key.split()[0] for key in self._roles_stem}
+        self._stem_sizes = {len(key.split()) for key in self._roles_stem}
         self._guests: dict[str, tuple[str, tuple[str, ...]]] = {}
         for key, guest, episodes in guest_names:
             known = self._guests.get(key)
@@ -780,6 +784,8 @@ class Reader:
 
     def _by_stem(self, part: list[str]) -> str | None:
         """A role named in another inflection ("data engineers", "analyst's"); not a related word ("translate")."""
+        if len(part) not in self._stem_sizes or stem(part[0]) not in self._stem_heads:
+            return None
         found = self._roles_stem.get(_stems(" ".join(part)))
         if found is None:
             return None
