@@ -492,6 +492,7 @@ class Reader:
                 self._guests[key] = (guest, episodes)
             else:  # two guests share a first name or a surname: the question names both of them
                 self._guests[key] = (f"{known[0]} / {guest}", tuple(dict.fromkeys(known[1] + episodes)))
+        self._name_starts = {name.split()[0] for name in [*self._roles_exact, *self._guests] if name}
         self._corrections: dict[str, tuple[str, float] | None] = {}
         # Guests' names of two or more words (full names, "carnegie mellon"), for misspelt names inside a question,
         # by first letter: a misspelt name keeps it, and each span is then compared with a few names, not all.
@@ -638,6 +639,8 @@ class Reader:
 
     def _name_at(self, words: list[str], i: int) -> tuple[Entity, int] | None:
         """The longest name starting at word ``i``: exact, then by stem, then (for longer spans) with typos."""
+        if words[i] in STOPWORDS and words[i] not in self._name_starts:
+            return None  # no name starts with "the", "how", "of" (unless the content gives one that does)
         for size in range(min(MAX_SPAN, len(words) - i), 0, -1):
             part = words[i : i + size]
             span = " ".join(part)
@@ -666,17 +669,19 @@ class Reader:
     def _discipline_at(self, words: list[str], i: int, analysis: Analysis) -> tuple[Entity, int] | None:
         """A field named right after a move verb ("how do I move into machine learning"), or after a role and "to"
         ("swe -> ml"), stands for its role."""
-        after_role = (
-            i >= 2
-            and words[i - 1] in ("to", "into")
-            and any(e.kind == "role" and e.start + len(e.text.split()) == i - 1 for e in analysis.entities)
-        )
         for size in (2, 1):
             span = " ".join(words[i : i + size])
             role = self._disciplines.get(span) if i + size <= len(words) else None
+            if role is None:
+                continue
             if words[i + size : i + size + 1] and words[i + size].rstrip("s") in _WORK_THINGS:
                 continue  # "turning a business problem into an ML project": the field describes a thing
-            if role is not None and (after_role or _BECOME_BEFORE.search(" ".join(words[:i]))):
+            after_role = (
+                i >= 2
+                and words[i - 1] in ("to", "into")
+                and any(e.kind == "role" and e.start + len(e.text.split()) == i - 1 for e in analysis.entities)
+            )
+            if after_role or _BECOME_BEFORE.search(" ".join(words[:i])):
                 return Entity("role", role, span, i, 100.0), size
         return None
 
