@@ -1107,17 +1107,20 @@ class Resolver:
         kind_rank = self._kind_rank
         named = self._doc_of[("role", role.ref)] if role is not None else -1
         entity_cover = self._entity_weight * entities
+        full = COVERAGE_FLOOR + 1.0
         for doc, score in order:
             if len(kept) == limit and (score + point) * reach < kept[0]:
                 break
-            covered = covering.get(doc, 0.0)
-            if doc in entity_docs:
-                covered += entity_cover
+            related = doc in entity_docs
+            if related:
                 score += 1.0
-            coverage = min(covered / total, 1.0)
             prior = prior_of[doc]
             if doc == named and prior < 1.0:
                 prior = 1.0  # the role the question names is never a long shot
+            if len(kept) == limit and score * prior * full < kept[0]:
+                continue  # not even a whole cover would lift this one among the first (a long shot by its kind)
+            covered = covering.get(doc, 0.0) + (entity_cover if related else 0.0)
+            coverage = min(covered / total, 1.0)
             # An entry that covers more of the question outranks one that only repeats part of it more often.
             # Sorted as plain tuples: best score first, then moments before boundaries, roles and episodes.
             goodness = score * prior * (COVERAGE_FLOOR + coverage)
