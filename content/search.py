@@ -702,8 +702,8 @@ class Resolver:
         return self._ranked(analysis, roles[0] if roles else None, trace, reading)
 
     def _moment_covers(self, analysis: Analysis) -> bool:
-        """Whether a moment covers nearly the whole question ("our data engineers are drowning in access tickets,
-        who should own them?" is a moment's very question): then it answers, not the role whose work names the task."""
+        """Whether a moment covers nearly the whole question ("who owns the tracking plan, documenting every event and
+        its properties?" is a moment's very question): then it answers, not the role whose work names the task."""
         ranked = self._rank(analysis, "who_owns", limit=1)
         return bool(ranked) and self._docs[ranked[0][0]].kind == "moment" and ranked[0][1] >= STRONG_COVER
 
@@ -804,8 +804,8 @@ class Resolver:
         ranked = self._rank(analysis, "topic", entity_docs=about_roles)
         # ...when the question has a topic besides the move itself ("move" alone is covered by any move's moment).
         topic = {t.term for t in analysis.terms} - move_terms
-        # ...and a moment about the role headed for, or one that shares more than one word of that topic ("a decent
-        # first job if what I enjoy is SQL" is not answered by any moment that mentions SQL).
+        # ...and a moment about the role headed for, unless the topic has more than one word ("a decent first job if
+        # what I enjoy is SQL" is not answered by just any moment that mentions SQL).
         if (
             topic
             and ranked

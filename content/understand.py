@@ -96,7 +96,7 @@ _DEFINE_BEFORE = re.compile(
     + _ARTICLE
     + r"|(?:tell (?:me|us) about|describe|explain|define|day in the life of|life of)"
     + _ARTICLE
-    # "what's the day to day like for an ML platform engineer", "does a CDO even need to know SQL"
+    # "what's the day to day like for an ML platform engineer"
     + r"|(?:.* )?(?:day to day|daily work|typical day|typical week)(?: like)? (?:of|for|as)"
     + _ARTICLE
     + r")$"
@@ -117,7 +117,7 @@ _DEFINE_AFTER = re.compile(
     r" (?:own|owning|do|doing|working on)\b"
     r"|\bwhat is the (?:work|job|role|day to day|daily work)(?: (?:really|actually|like))?\b"
     # "what does that person actually spend the week doing"
-    r"|\bspends?" + r"(?: (?:their|the|a|his|her|my|your))? (?:day|days|week|weeks|time|workday) (?:doing|on)\b"
+    r"|\bspends?(?: (?:their|the|a|his|her|my|your))? (?:day|days|week|weeks|time|workday) (?:doing|on)\b"
     # "got an interview for a DataOps engineer opening, what would my days look like there"
     r"|\bwhat (?:would|will|do|does|did) (?:my|your|their|his|her|the|a)(?: typical| normal| average)?"
     r" (?:day to day|day|days|week|weeks|workday|workdays)" + _HEDGE + r" look like\b"

@@ -1225,18 +1225,28 @@ def test_a_later_mention_asked_about_with_no_line_drawn(library: Library) -> Non
     assert answer(library, question) == ("role", "data-translator")
 
 
+_TASK = "decision:   a task for the bot to do, not a question about the roles"
+_PAY = "decision:   a question about pay, which the content does not cover"
+
+
 @pytest.mark.parametrize(
-    "question",
+    ("question", "why"),
     [
-        "can you write me a SQL query that returns the top 5 customers by revenue from my orders table?",
-        "pls fix my airflow dag, the data pipeline keeps failing",
-        "could you translate this data engineer job description into German",
+        ("can you write me a SQL query that returns the top 5 customers by revenue from my orders table?", _TASK),
+        ("pls fix my airflow dag, the data pipeline keeps failing", _TASK),
+        ("could you translate this data engineer job description into German", _TASK),
+        ("how would you say 'analytics engineer' in French", _TASK),
+        ("how much does a chief data officer earn in the US these days?", _PAY),
+        ("how much does a data analyst make", _PAY),
+        ("what salary should a junior data scientist ask for", _PAY),
     ],
 )
-def test_a_task_for_the_bot_is_refused_whatever_words_of_ours_it_uses(library: Library, question: str) -> None:
+def test_a_task_or_pay_is_refused_whatever_words_of_ours_it_uses(library: Library, question: str, why: str) -> None:
     resolution = library.resolver.resolve(question, explain_it=True)
     assert resolution.hit is None
-    assert "decision:   a task for the bot to do, not a question about the roles" in resolution.trace
+    assert why in resolution.trace
+    if why == _PAY:
+        assert [s.kind for s in resolution.suggestions] == ["role"]  # what the role does, if not what it pays
 
 
 def test_asking_for_an_explanation_is_no_task(library: Library) -> None:
@@ -1325,12 +1335,6 @@ def test_a_lead_of_a_role_or_someone_on_its_team_asks_what_the_role_does(
     assert answer(library, question) == ("role", role)
 
 
-def test_a_translation_asked_as_how_do_you_say_is_a_task(library: Library) -> None:
-    resolution = library.resolver.resolve("how would you say 'analytics engineer' in French", explain_it=True)
-    assert resolution.hit is None
-    assert "decision:   a task for the bot to do, not a question about the roles" in resolution.trace
-
-
 def test_a_field_that_describes_a_thing_is_no_move(library: Library) -> None:
     question = "how do you know a business problem is worth turning into an ML project?"
     trace = library.resolver.resolve(question, explain_it=True).trace
@@ -1369,21 +1373,6 @@ def test_the_people_a_role_serves_described_after_it_are_not_a_second_role(libra
 def test_from_one_role_to_actually_being_another_is_a_move(library: Library) -> None:
     question = "how does someone go from head of data to actually being a CDO?"
     assert "intent:     transition" in library.resolver.resolve(question, explain_it=True).trace
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "how much does a chief data officer earn in the US these days?",
-        "how much does a data analyst make",
-        "what salary should a junior data scientist ask for",
-    ],
-)
-def test_a_question_about_pay_is_refused(library: Library, question: str) -> None:
-    resolution = library.resolver.resolve(question, explain_it=True)
-    assert resolution.hit is None
-    assert "decision:   a question about pay, which the content does not cover" in resolution.trace
-    assert [s.kind for s in resolution.suggestions] == ["role"]  # what the role does, if not what it pays
 
 
 def test_pay_named_in_passing_is_no_pay_question(library: Library) -> None:
