@@ -27,7 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import Literal
+from typing import Any, Literal
 
 from rapidfuzz import fuzz, process
 
@@ -74,6 +74,9 @@ CONTEXT_OWNER = 1.3  # a "who owns" candidate about the role the question names 
 FILLER_SIMILARITY = 0.4  # an everyday word the entry shares with the question adds this share of a topic word
 COVERAGE_FLOOR = 4.0  # ranking multiplies the score by (this + coverage)
 MAX_SUGGESTIONS = 3
+# From this many entries found by a question's words, the ranking runs as array operations (a common word finds most
+# entries; a Python loop over them was most of the slowest questions' time).
+VECTOR_RANKING = 64
 # "serve.py", "mlflow.pyfunc.load": a file or module name, which only code or a stack trace holds.
 _CODE_WORD = re.compile(r"[a-z]\.[a-z]")
 _COMPARISON_TITLE = re.compile(r"\b(?:vs|versus)\b")
@@ -150,6 +153,14 @@ class _Trace:
         return Resolution(resolution.hit, resolution.suggestions, resolution.pair, (*self.lines, f"decision:   {why}"))
 
 
+@dataclass(frozen=True)
+class _RankArrays:
+    """Per entry, as arrays: its prior for each intent, and its kind's place in ties."""
+
+    priors: dict[str, Any]
+    kind_rank: Any
+
+
 @dataclass
 class _Reading:
     """How one resolve read the question: the second search rereads the first's reading instead of starting over."""
@@ -191,6 +202,8 @@ class Resolver:
         self._kind_rank = [_KIND_ORDER[target.kind] for target in self._docs]  # per entry, for ties: moments first
         # Per intent, each entry's prior by its kind: looked up per entry in the ranking's inner loop.
         self._priors = {intent: [p[t.kind] for t in self._docs] for intent, p in _PRIORS.items()}
+        self._arrays: _RankArrays | None = None  # the same as arrays, for the ranking of many entries
+        self._term_arrays: dict[str, Any] = {}
         self._owners, self._owner_ids = self._index_owners(content, analyses)
         self._related = self._relations(content)
         self._episode_docs = self._moments_by_episode(content)
@@ -218,6 +231,7 @@ class Resolver:
             second._second = None
             second._meaning_home = self  # same entries, same numbers: one meaning index serves both
             second._index = UnionIndex(self._index, asks)
+            second._term_arrays = {}  # its own index, so its own postings
             second._reader = second._new_reader(content)
             self._second = second
         # Built on the first question that needs it (about 120 ms on the shipped content), not at every load.
@@ -1090,6 +1104,9 @@ class Resolver:
         if total <= 0:
             return []
         priors = _PRIORS.get(intent, _PRIORS["topic"])
+        named = self._doc_of[("role", role.ref)] if role is not None else -1
+        if len(scores) >= VECTOR_RANKING:
+            return self._rank_many(scores, weights, total, intent, entity_docs, entities, named, limit)
         prior_of = self._priors.get(intent, self._priors["topic"])
         # Each entry's covered weight, walking each term's postings once (not every term for every entry).
         covering: dict[int, float] = defaultdict(float)
@@ -1097,15 +1114,13 @@ class Resolver:
             for doc in self._index.docs_with(term):
                 covering[doc] += w
         # When only the first ``limit`` are wanted, visit entries best score first and stop once not even a whole
-        # cover, the best prior and a named role's point could lift the next one among them: a common word ("data")
-        # finds most entries, and most of those were ranked only to be dropped.
+        # cover, the best prior and a named role's point could lift the next one among them.
         order = scores.items() if limit is None else sorted(scores.items(), key=itemgetter(1), reverse=True)
         reach = max(*priors.values(), 1.0) * (COVERAGE_FLOOR + 1.0)
         point = 1.0 if entity_docs else 0.0  # entries about a named role start one point up
         kept: list[float] = []  # how good the best ``limit`` so far are, the least good on top
         ranked = []
         kind_rank = self._kind_rank
-        named = self._doc_of[("role", role.ref)] if role is not None else -1
         entity_cover = self._entity_weight * entities
         full = COVERAGE_FLOOR + 1.0
         for doc, score in order:
@@ -1132,6 +1147,60 @@ class Resolver:
                     heapq.heapreplace(kept, goodness)
         best = sorted(ranked) if limit is None else heapq.nsmallest(limit, ranked)
         return [(doc, coverage, -negative) for negative, _, doc, coverage in best]
+
+    def _rank_many(
+        self,
+        scores: dict[int, float],
+        weights: dict[str, float],
+        total: float,
+        intent: str,
+        entity_docs: set[int],
+        entities: int,
+        named: int,
+        limit: int | None,
+    ) -> list[tuple[int, float, float]]:
+        """``_rank``'s loop as array operations, for questions whose words find many entries (a common word like
+        "data" finds most of them). The same operations in the same order, so the same floats and the same order:
+        best first, then moments before boundaries, roles and episodes, then by entry number."""
+        import numpy as np
+
+        arrays = self._rank_arrays()
+        docs = np.fromiter(scores.keys(), dtype=np.int64, count=len(scores))
+        score = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
+        covering = np.zeros(len(self._docs))
+        for term, w in weights.items():  # per entry, the terms' weights added in the same order as the loop adds them
+            covering[self._term_docs(term)] += w
+        related = np.isin(docs, np.fromiter(entity_docs, dtype=np.int64)) if entity_docs else np.zeros(len(docs), bool)
+        score = np.where(related, score + 1.0, score)  # entries about a named role start one point up
+        prior = arrays.priors.get(intent, arrays.priors["topic"])[docs]
+        prior = np.where((docs == named) & (prior < 1.0), 1.0, prior)  # the named role is never a long shot
+        covered = covering[docs] + np.where(related, self._entity_weight * entities, 0.0)
+        coverage = np.minimum(covered / total, 1.0)
+        goodness = score * prior * (COVERAGE_FLOOR + coverage)
+        order = np.lexsort((docs, arrays.kind_rank[docs], -goodness))[:limit]
+        return list(zip(docs[order].tolist(), coverage[order].tolist(), goodness[order].tolist(), strict=True))
+
+    def _rank_arrays(self) -> _RankArrays:
+        """Per entry, its prior for each intent and its kind's place in ties, as arrays; built on first use."""
+        if self._arrays is None:
+            import numpy as np
+
+            self._arrays = _RankArrays(
+                {intent: np.array(priors, dtype=np.float64) for intent, priors in self._priors.items()},
+                np.array(self._kind_rank, dtype=np.int64),
+            )
+        return self._arrays
+
+    def _term_docs(self, term: str) -> Any:
+        """The entries that contain a term, as an array of entry numbers; remembered per term."""
+        found = self._term_arrays.get(term)
+        if found is None:
+            import numpy as np
+
+            found = np.fromiter(self._index.docs_with(term), dtype=np.int64)
+            if len(self._term_arrays) < 50_000:  # the content's terms, and a bounded number of others
+                self._term_arrays[term] = found
+        return found
 
     def _runner_up(self, ranked: list[tuple[int, float, float]]) -> float:
         """The best score outside the winner's episode: a moment's own episode is no rival to it."""

@@ -212,6 +212,36 @@ def test_a_guests_employer_is_read_from_the_affiliation_and_titles_are_not(affil
     assert _organisations(affiliation) == names
 
 
+def test_ranking_many_entries_as_arrays_gives_what_the_loop_gives(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Questions whose words find many entries ("data" is in most) are ranked with array operations; the plain loop
+    # must give the same entries, coverages, scores and order, for the content's words and for the moments' asks,
+    # with and without a named role (whose entries start a point up).
+    questions = [
+        "how do I download all my facebook data",
+        "dedicated data platform team or data engineers embedded elsewhere?",
+        "who owns data quality checks for our data pipelines and the data warehouse?",
+        "how much python and data modeling does a data engineer need for data pipelines?",
+    ]
+
+    def rank_all() -> list[list[tuple[int, float, float]]]:
+        ranked = []
+        for resolver in (library.resolver, library.resolver._second):
+            assert resolver is not None
+            for question in questions:
+                analysis = resolver._reader.read(question)
+                role = analysis.roles[0] if analysis.roles else None
+                about = resolver._about_role(role.ref) if role is not None else None
+                ranked.append(resolver._rank(analysis, analysis.intent, entity_docs=about, role=role, limit=None))
+        return ranked
+
+    by_arrays = rank_all()
+    assert all(len(r) >= 64 for r in by_arrays)
+    monkeypatch.setattr("content.search.VECTOR_RANKING", 10**9)
+    assert rank_all() == by_arrays
+
+
 def test_ranking_only_the_first_entries_gives_the_same_first_entries(library: Library) -> None:
     # _rank stops early when it only needs the first few; what it returns must be what ranking everything would put
     # first, in the same order, for every intent's weights.
