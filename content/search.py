@@ -650,10 +650,10 @@ class Resolver:
             return trace.done(Resolution(Hit("role", role.id, roles[0].score, role.name)), "what the role is or does")
         if len(mentions) >= 2:
             first, second = roles[0], roles[1] if len(roles) > 1 else mentions[1]
-            if len(roles) > 2 and analysis.choice is not None:
-                first, second = analysis.choice  # "our PM: should the title be ML PM or data PM?"
-            elif len(roles) > 2 and analysis.line_asked is not None:
-                first, second = analysis.line_asked  # "our PM ... where does the ML PM's job end and the MLE's begin"
+            if len(roles) > 2 and (choice := analysis.choice) is not None:
+                first, second = choice  # "our PM: should the title be ML PM or data PM?"
+            elif len(roles) > 2 and (line := analysis.line_asked) is not None:
+                first, second = line  # "our PM ... where does the ML PM's job end and the MLE's begin"
             asked = analysis.asked_role
             if asked is not None and len(roles) > 1 and asked.ref != first.ref:
                 # "DS here. What does an ML PM do that a regular PM doesn't?": the role asked about, and the next.
@@ -1103,10 +1103,10 @@ class Resolver:
         )
         if total <= 0:
             return []
-        priors = _PRIORS.get(intent, _PRIORS["topic"])
         named = self._doc_of[("role", role.ref)] if role is not None else -1
         if len(scores) >= VECTOR_RANKING:
             return self._rank_many(scores, weights, total, intent, entity_docs, entities, named, limit)
+        priors = _PRIORS.get(intent, _PRIORS["topic"])
         prior_of = self._priors.get(intent, self._priors["topic"])
         # Each entry's covered weight, walking each term's postings once (not every term for every entry).
         covering: dict[int, float] = defaultdict(float)
