@@ -1170,7 +1170,10 @@ class Resolver:
         covering = np.zeros(len(self._docs))
         for term, w in weights.items():  # per entry, the terms' weights added in the same order as the loop adds them
             covering[self._term_docs(term)] += w
-        related = np.isin(docs, np.fromiter(entity_docs, dtype=np.int64)) if entity_docs else np.zeros(len(docs), bool)
+        about = np.zeros(len(self._docs), dtype=bool)
+        if entity_docs:
+            about[np.fromiter(entity_docs, dtype=np.int64)] = True
+        related = about[docs]
         score = np.where(related, score + 1.0, score)  # entries about a named role start one point up
         prior = arrays.priors.get(intent, arrays.priors["topic"])[docs]
         prior = np.where((docs == named) & (prior < 1.0), 1.0, prior)  # the named role is never a long shot

@@ -481,6 +481,7 @@ class Reader:
         self._fuzzy_roles = {n: [name for name in fuzzy if (" " in name) == (n > 1)] for n in (1, 2)}
         self._fuzzy_role_ids = {n: [fuzzy[name] for name in names] for n, names in self._fuzzy_roles.items()}
         self._role_words = {w for name in fuzzy for w in name.split()}
+        self._near_words: dict[str, bool] = {}
         # The stems a role's name can start with and how many words it has: most spans of a question start with
         # neither, and are passed over before their words are stemmed and joined.
         self._stem_heads = {key.split()[0] for key in self._roles_stem}
@@ -800,11 +801,20 @@ class Reader:
 
     def _near_role_words(self, part: list[str]) -> bool:
         """Cheap gate before fuzzy matching: every word is, or nearly is, a word of some role name."""
-        return all(
-            w in self._role_words
-            or (len(w) > 3 and process.extractOne(w, self._role_words, scorer=fuzz.ratio, score_cutoff=75))
-            for w in part
-        )
+        return all(self._near_role_word(w) for w in part)
+
+    def _near_role_word(self, word: str) -> bool:
+        """Whether a word is, or nearly is, a word of some role name; remembered, as each word is asked of every span
+        around it."""
+        near = self._near_words.get(word)
+        if near is None:
+            near = word in self._role_words or (
+                len(word) > 3
+                and process.extractOne(word, self._role_words, scorer=fuzz.ratio, score_cutoff=75) is not None
+            )
+            if len(self._near_words) < 50_000:  # the words members use, and a bounded number of odd ones
+                self._near_words[word] = near
+        return near
 
     def _topic(self, words: list[str], taken: set[int], analysis: Analysis) -> None:
         previous: str | None = None
