@@ -43,7 +43,10 @@ _OWNER_ASKED = re.compile(
     r"\b(?:who(?: (?:actually|really|usually|normally|typically|ultimately|exactly))?"
     r" (?:decides|decide|gets to|get to|has the final|has the last|makes the call|signs off|approves|calls the shots"
     r"|is supposed to|is meant to|is expected to|has to|needs to"
-    r"|(?:is|are) (?:actually|really|usually|normally) (?:supposed|meant|expected) to)"
+    r"|(?:is|are) (?:actually|really|usually|normally) (?:supposed|meant|expected) to"
+    # "... no roadmap. who should be deciding what gets built next?"
+    r"|(?:should|would|will|must) (?:be )?(?:decide|deciding|own|owning|drive|driving|prioritize|prioritizing"
+    r"|prioritise|prioritising|set|setting|make the call|making the call))"
     r"|whose (?:call|decision|problem|fault)"
     # "the DS who trained it is asked to wrap it in an API and be on call for it. is that really their job?"
     r"|is (?:that|this|it) (?:really |actually |even )?(?:their|his|her|my|our|your) (?:job|responsibility))\b"
@@ -78,7 +81,7 @@ _EPISODE_WORDS = frozenset({"episode", "episodes", "podcast", "podcasts", "ep"})
 # A question that asks what a role is, does or takes, judged by what stands before the role's name: "what does an
 # X ...", "what is an X", "how do I become an X", "tell me about X". ("how can an X get better at Y" is not one.)
 _ARTICLE = (
-    r"(?: (?:an|a|the|one|my|our|your))?"
+    r"(?: (?:an|a|the|one|my|our|your|their|his|her))?"
     r"(?: (?:good|great|typical|successful|new|junior|senior|aspiring|first|only|founding|sole|lead|staff"
     r"|principal))?"
 )
@@ -134,17 +137,20 @@ _BECOME = re.compile(r"\b(?:become|becoming|get into|getting into|break into|swi
 # The same verbs standing right before the role's name ("can I still break into AI engineering", "move into data
 # science"): the move is said outright, whatever else the question tells about the member.
 _BECOME_BEFORE = re.compile(
-    r"\b(?:become|becoming|get into|getting into|break into|breaking into|go into|going into|turn into|turning into"
+    r"\b(?:become|becoming|get into|getting into|break into|breaking into|turn into|turning into"
+    r"|(?:go|going)(?: straight| directly| right)? into"
     r"|step up into|stepping up into|stepped up into"
     # "a startup offered me the 'first data scientist' spot", "what's the route into PM for ML platforms"
-    r"|offered me|offering me|offers me|(?:route|path|road|way) (?:in)?to"
+    r"|(?:offered|offering|offers) me(?: to be(?:come)?)?"
+    # "how many years before you can call yourself a data architect"
+    r"|call (?:myself|yourself|themselves|himself|herself)|(?:route|path|road|way) (?:in)?to"
     r"|(?:move|moving|switch|switching|transition|transitioning|pivot|pivoting|drift|drifting)(?: over)?"
     r" (?:(?:in)?to|towards?)|get hired as"
     r"|jump into|jumping into|back in as|land|landing|end up as|ended up as|ending up as"
     # "being pushed into a team lead role", "retrain as a data scientist", "long-term goal is CDO"
     r"|pushed into|pushing me into|nudged into|retrain as|retraining as|reskill as|reskilling as"
     r"|promote me to|promoting me to|promoted me to|jump to"
-    r"|(?:make|makes|made|making) the (?:jump|leap|switch|move) (?:in)?to"
+    r"|(?:make|makes|made|making) the (?:jump|leap|switch|move)(?: over| across)? (?:in)?to"
     r"|(?:goal|dream|aim|plan) is(?: to be(?:come)?)?"
     # "can you go straight for a data architect job as a junior", "apply for an analytics engineer role"
     r"|go (?:straight )?for|going (?:straight )?for|apply (?:for|to)|applying (?:for|to)|grow into|growing into"
@@ -364,6 +370,13 @@ class Analysis:
             # what follows the name itself, job noun included: "if I ever want a CDO job"
             if _heads_for(" ".join(self.words[: entity.start]), " ".join(self.words[named_end:])):
                 return entity
+        # "UX designer here, curious about data product management. can someone like me make that switch?": the move
+        # told after the role, with no other role between them; not the member's own ("data scientist here").
+        told = _SWITCH_AFTER.search(" ".join(self.words))
+        if told is not None:
+            before = [e for e in self.roles if e.start < len(" ".join(self.words)[: told.start()].split())]
+            if before and _switch_after(self.words, before[-1]):
+                return before[-1]
         return None
 
     @property
@@ -907,7 +920,7 @@ class Reader:
                     return "define"
             if _JUST_BEFORE.search(before) and _JUST_AFTER.match(after):
                 return "define"
-            if _heads_for(before, after) and not qualified:
+            if (_heads_for(before, after) or _switch_after(words, role)) and not qualified:
                 return "transition"  # "UX designer here, how do people make the jump into data product management"
         if len(analysis.roles) >= 2:
             first = analysis.roles[0]
@@ -995,6 +1008,23 @@ def _heads_for(before: str, after: str) -> bool:
         or (_JOIN_BEFORE.search(before) and _TEAM_AFTER.match(after))
         or (_IS_BEFORE.search(before) and _NEXT_AFTER.match(after))
     )
+
+
+def _switch_after(words: list[str], role: Entity) -> bool:
+    """Whether a move is told after the role, to it ("curious about data product management. can someone like me make
+    that switch?"), and the role is not the member's own ("data scientist here", "I'm a data scientist")."""
+    end = role.start + len(role.text.split())
+    return (
+        _SWITCH_AFTER.search(" ".join(words[end:])) is not None
+        and not _SOURCE_BEFORE.search(" ".join(words[: role.start]))
+        and words[end : end + 1] not in (["here"], ["myself"])
+    )
+
+
+_SWITCH_AFTER = re.compile(
+    r"\b(?:make|makes|making|made|do|doing) (?:that|this|the|such a) (?:switch|move|jump|leap|transition)\b"
+    r"(?!(?: over| across)? (?:in)?to\b)"
+)
 
 
 # "what's the actual line between the two", "I can't tell their CVs apart"

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from content.library import Library
 from content.loader import ContentError, load_content
-from content.text import americanize, stem, words
+from content.text import americanize, normalize, stem, words
 
 ROLES = {
     "data-engineer": """\
@@ -1476,3 +1476,42 @@ def test_of_three_roles_the_two_inside_where_does_x_end_are_compared(library: Li
         "our PM keeps trying to choose the serving stack. where does the ML PM's job end and the ML engineer's begin?"
     )
     assert answer(library, question) == ("boundary", "ml-pm-vs-mle")
+
+
+def test_a_kubernetes_pod_is_no_podcast(library: Library) -> None:
+    question = "k8s pod stuck in CrashLoopBackOff since the last deploy, where do I look?"
+    trace = library.resolver.resolve(question, explain_it=True).trace
+    assert "intent:     episode" not in trace
+    assert answer(library, question) is None
+
+
+def test_who_should_be_deciding_asks_for_an_owner(library: Library) -> None:
+    question = "our analysts build dashboards nobody reads. who should be deciding which ones get built?"
+    assert "intent:     who_owns" in library.resolver.resolve(question, explain_it=True).trace
+
+
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        ("three months out of a bootcamp, can I go straight into a data architect role?", "data-architect"),
+        ("sysadmin for ten years, how did folks make the jump over to MLOps engineer?", "mlops-engineer"),
+        (
+            "teacher by training, very curious about analytics engineering. did anyone here make that switch?",
+            ("analytics-engineer"),
+        ),
+        ("a 20 person startup offered me to be their sole data engineer, am I ready?", "data-engineer"),
+        ("how long in data engineering before you can call yourself a data architect?", "data-architect"),
+    ],
+)
+def test_a_move_told_with_an_adverb_after_the_role_or_as_a_title(library: Library, question: str, role: str) -> None:
+    trace = library.resolver.resolve(question, explain_it=True).trace
+    assert "intent:     transition" in trace or "intent:     define" in trace
+    assert answer(library, question) == ("role", role)
+
+
+def test_the_members_own_role_before_that_move_is_not_where_they_head(library: Library) -> None:
+    read = library.resolver._reader.read
+    analysis = read(normalize("data scientist here. ml product manager sounds fun, how do i make that move"))
+    assert analysis.moved_to is not None and analysis.moved_to.ref == "ml-product-manager"
+    assert read(normalize("data scientist here, how do i make that move")).moved_to is None
+    assert read(normalize("I'm a data engineer, how do i make that move")).moved_to is None
