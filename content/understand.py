@@ -477,6 +477,12 @@ class Reader:
         # "move into machine learning": the field, read as the role only right after a move verb.
         self._disciplines = {" ".join(lexicon.rewrite(name.split())): role_id for name, role_id in disciplines}
         self.index = index
+        # The index's words by first letter and length: a typo keeps the first letter and changes the length by at
+        # most its edits, so each unknown word is compared with a few hundred words, not all of them.
+        self._surface_near: dict[tuple[str, int], list[str]] = {}
+        for word in index.surface:
+            self._surface_near.setdefault((word[0], len(word)), []).append(word)
+        self._surface_order = {word: i for i, word in enumerate(index.surface)}
         self._roles_exact: dict[str, str] = {}
         self._roles_stem: dict[str, tuple[str, str]] = {}
         self._names_of: dict[str, list[str]] = {}  # a role's names, for its qualified forms ("ML platform" + "PM")
@@ -874,11 +880,14 @@ class Reader:
         result = None
         edits = 0 if len(word) < MIN_CORRECTED else 1 if len(word) < 8 else 2
         if edits and word.isalpha():
-            found = process.extractOne(word, self.index.surface.keys(), scorer=Levenshtein.distance, score_cutoff=edits)
+            lengths = range(len(word) - edits, len(word) + edits + 1)
+            candidates = [w for n in lengths for w in self._surface_near.get((word[0], n), ())]
+            candidates.sort(key=self._surface_order.__getitem__)  # of equally near words, the index's first
+            found = process.extractOne(word, candidates, scorer=Levenshtein.distance, score_cutoff=edits)
             # An English word is no typo ("compete" is not "compute"), unless it is another form of the content's
             # word ("uncertain" meets "uncertainty").
             real = found is not None and word in self._english and not _same_word(word, found[0])
-            if found is not None and found[0][0] == word[0] and not real:
+            if found is not None and not real:
                 result = (self.index.surface[found[0]], 1 - found[1] / len(word))
         if len(self._corrections) < 10_000:  # members' typos are a small set; never let it grow without bound
             self._corrections[word] = result
