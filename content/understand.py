@@ -46,11 +46,12 @@ _OWNER_ASKED = re.compile(
     r"|(?:is|are) (?:actually|really|usually|normally) (?:supposed|meant|expected) to"
     # "... no roadmap. who should be deciding what gets built next?"
     r"|(?:should|would|will|must) (?:be )?(?:decide|deciding|own|owning|drive|driving|prioritize|prioritizing"
-    r"|prioritise|prioritising|set|setting|make the call|making the call))"
+    r"|prioritise|prioritising|set|setting|make the call|making the call|take (?:it |this |that |them )?over))"
     r"|whose (?:call|decision|problem|fault)"
     # "the DS who trained it is asked to wrap it in an API and be on call for it. is that really their job?"
     r"|is (?:that|this|it) (?:really |actually |even )?(?:their|his|her|my|our|your) (?:job|responsibility))\b"
 )
+_ANY_TASK = frozenset("fix fixing handle handling solve solving sort sorting deal dealing manage managing".split())
 # Words that open a clause telling the circumstances of a "who owns" question rather than its task.
 _CLAUSE_STARTS = frozenset({"when", "whenever", "once", "if", "because", "since", "while", "although", "though", "but"})
 _SECOND_OWNER = re.compile(r"\b(?:and|or) (?:who|whose)\b")  # "who hires, and who designs the model?"
@@ -143,7 +144,10 @@ _BECOME_BEFORE = re.compile(
     # "a startup offered me the 'first data scientist' spot", "what's the route into PM for ML platforms"
     r"|(?:offered|offering|offers) me(?: to be(?:come)?)?"
     # "how many years before you can call yourself a data architect"
-    r"|call (?:myself|yourself|themselves|himself|herself)|(?:route|path|road|way) (?:in)?to"
+    r"|call (?:myself|yourself|themselves|himself|herself)"
+    # "join a 40-person startup as their only data scientist", "start out as a junior analyst"
+    r"|(?:join|joining)(?: \S+){1,5} as|(?:start|starting|begin|beginning)(?: out)? as"
+    r"|(?:route|path|road|way) (?:in)?to"
     r"|(?:move|moving|switch|switching|transition|transitioning|pivot|pivoting|drift|drifting)(?: over)?"
     r" (?:(?:in)?to|towards?)|get hired as"
     r"|jump into|jumping into|back in as|land|landing|end up as|ended up as|ending up as"
@@ -239,7 +243,8 @@ _TEAM_SIZE = frozenset("person people strong small tiny little new whole growing
 _SETTING_ADJECTIVES = frozenset("internal shared central company new own main".split())
 _DETERMINERS = frozenset({"a", "an", "the", "our", "my", "your", "their", "this", "that", "some"})
 # "a 3k line notebook", "10x the traffic": a size is not what a question is about ("401k" is: three digits).
-_AMOUNT = re.compile(r"\d{1,2}(?:k|x)")
+# "3k", "10x", "1.5 years", "down at 3am": amounts and times, never the topic
+_AMOUNT = re.compile(r"\d{1,2}(?:k|x)|\d+\.\d+|\d{1,2}(?::\d\d)?(?:am|pm)")
 # Things a field's name may describe ("an ML project", "a data science model"), which no move heads for.
 _WORK_THINGS = frozenset("project model system product feature pipeline code app problem solution use".split())
 _TO_BE = frozenset("be being become becoming actually really eventually finally".split())
@@ -566,7 +571,8 @@ class Reader:
             analysis.asks_both = bool(_SECOND_OWNER.search(text))
             start = len(text[: asked.start()].split()) if asked else 0
             end = next((i for i in range(start + 1, len(words)) if words[i] in _CLAUSE_STARTS), len(words))
-            if not any(start <= t.at < end for t in analysis.terms):
+            # A task of only an everyday verb ("whose job is it to fix that?") has no words of its own either.
+            if not any(start <= t.at < end and t.word not in _ANY_TASK for t in analysis.terms):
                 start, end = 0, len(words)
             analysis.terms = [
                 t if start <= t.at < end else replace(t, similarity=t.similarity * STORY_SHARE, story=True)

@@ -1515,3 +1515,28 @@ def test_the_members_own_role_before_that_move_is_not_where_they_head(library: L
     assert analysis.moved_to is not None and analysis.moved_to.ref == "ml-product-manager"
     assert read(normalize("data scientist here, how do i make that move")).moved_to is None
     assert read(normalize("I'm a data engineer, how do i make that move")).moved_to is None
+
+
+def test_a_hacked_together_tool_someone_should_take_over_is_the_translators_handover(library: Library) -> None:
+    question = "a colleague hacked together a script the whole finance team now relies on. who should take it over?"
+    assert "intent:     who_owns" in library.resolver.resolve(question, explain_it=True).trace
+    assert answer(library, question) == ("moment", "data-translator-role-and-data-strategy@26:17")
+
+
+@pytest.mark.parametrize("word", ["2am", "1.5", "10pm"])
+def test_times_and_decimal_amounts_are_filler(library: Library, word: str) -> None:
+    trace = library.resolver.resolve(f"our nightly pipeline broke at {word} again", explain_it=True).trace
+    assert any(line.startswith("filler:") and word in line.split() for line in trace)
+
+
+def test_joining_somewhere_as_a_role_heads_for_it(library: Library) -> None:
+    question = "is it smart to join a 12 person startup as their only data engineer?"
+    assert "intent:     transition" in library.resolver.resolve(question, explain_it=True).trace
+    assert answer(library, question) == ("role", "data-engineer")
+
+
+def test_a_task_of_only_an_everyday_verb_is_told_by_the_story(library: Library) -> None:
+    question = "upstream tables arrive late and their columns change without notice. whose job is it to fix that?"
+    trace = library.resolver.resolve(question, explain_it=True).trace
+    topic = next(line for line in trace if line.startswith("topic:"))
+    assert "(story)" not in topic
