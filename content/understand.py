@@ -51,6 +51,10 @@ _OWNER_ASKED = re.compile(
     # "the DS who trained it is asked to wrap it in an API and be on call for it. is that really their job?"
     r"|is (?:that|this|it) (?:really |actually |even )?(?:their|his|her|my|our|your) (?:job|responsibility))\b"
 )
+_SERVED_BEFORE = re.compile(
+    r"\b(?:help|helps|helping|support|supports|supporting|serve|serves|serving|enable|enables|enabling|unblock"
+    r"|unblocking|onboard|onboarding)(?: (?:the|our|other|all))?$"
+)
 _ANY_TASK = frozenset("fix fixing handle handling solve solving sort sorting deal dealing manage managing".split())
 # Words that open a clause telling the circumstances of a "who owns" question rather than its task.
 _CLAUSE_STARTS = frozenset({"when", "whenever", "once", "if", "because", "since", "while", "although", "though", "but"})
@@ -84,7 +88,7 @@ _EPISODE_WORDS = frozenset({"episode", "episodes", "podcast", "podcasts", "ep"})
 _ARTICLE = (
     r"(?: (?:an|a|the|one|my|our|your|their|his|her))?"
     r"(?: (?:good|great|typical|successful|new|junior|senior|aspiring|first|only|founding|sole|lead|staff"
-    r"|principal))?"
+    r"|principal|internal|central))?"
 )
 _DEFINE_BEFORE = re.compile(
     r"^(?:(?:hey|hi|so|ok|okay|please|pls) )*(?:"
@@ -101,9 +105,8 @@ _DEFINE_BEFORE = re.compile(
     + r"|(?:tell (?:me|us) about|describe|explain|define|day in the life of|life of)"
     + _ARTICLE
     # "what's the day to day like for an ML platform engineer"
-    + r"|(?:.* )?(?:day to day|daily work|typical day|typical week)(?: like)? (?:of|for|as)"
-    + _ARTICLE
-    + r")$"
+    + r"|(?:.* )?(?:day to day|daily work|(?:typical|normal|average|regular|usual) (?:day|week|workday))(?: like)?"
+    r" (?:of|for|as)" + _ARTICLE + r")$"
 )
 # ...or by what follows it, when the question names the role first: "they posted a data translator job, what would
 # that person do?", "analytics engineer: what do they actually do all day".
@@ -217,7 +220,8 @@ _COMPARED_AFTER = re.compile(
 # "does a CDO even need to know SQL", "do data architects still code": what the role takes or does, asked yes or no.
 _DO_BEFORE = re.compile(r"^(?:do|does)" + _ARTICLE + "$")
 _NEEDS_AFTER = re.compile(
-    r"^(?:(?:even|really|actually|still|usually) )?(?:need|needs|have to|has to|know|code|write|program)\b"
+    r"^(?:(?:even|really|actually|still|usually) )?(?:get to |have time to )?"
+    r"(?:need|needs|have to|has to|know|code|write|program)\b"
 )
 _DOES_AFTER = re.compile(r"^(?:(?:actually|really|even|exactly|usually|typically) )?(?:do|does)\b")
 # "<role> [work] for|on|of|at [a|the|our] <qualifier>": a role named with its qualifier after it.
@@ -620,6 +624,8 @@ class Reader:
                 for e in roles
                 if words[e.start + len(e.text.split()) : e.start + len(e.text.split()) + 1] in (["team"], ["teams"])
                 and not _POSTPOSED & set(e.text.split())  # "a PM role on an ML platform team" is the PM
+                # "MLE here, thinking about moving onto our ML platform team": the team is where they head
+                and not _JOIN_BEFORE.search(" ".join(words[: e.start]))
             ]
             if teams and len(teams) < len(roles):
                 analysis.entities = [e for e in analysis.entities if e not in teams]
@@ -637,6 +643,8 @@ class Reader:
                 # "the data scientists who use the platform": people described, whatever their name; not one side
                 # of a choice ("the data engineers who wrote them or a dataops person?")
                 or (e.text.endswith("s") and _described(words[e.start + len(e.text.split()) :]))
+                # "is it mostly infra or mostly helping data scientists?": the people the work serves
+                or (e.text.endswith("s") and _SERVED_BEFORE.search(" ".join(words[: e.start])) is not None)
             )
         ]
         if plural and any(e not in plural for e in roles):
@@ -1037,7 +1045,9 @@ def _switch_after(words: list[str], role: Entity) -> bool:
 
 
 _SWITCH_AFTER = re.compile(
-    r"\b(?:make|makes|making|made|do|doing) (?:that|this|the|such a) (?:switch|move|jump|leap|transition)\b"
+    r"\b(?:(?:make|makes|making|made|do|doing) (?:that|this|the|such a) (?:switch|move|jump|leap|transition)"
+    # "junior data engineering is dead, is it still worth trying to break in?"
+    r"|(?:break|breaking|get|getting) in)\b"
     r"(?!(?: over| across)? (?:in)?to\b)"
 )
 

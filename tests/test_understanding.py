@@ -1540,3 +1540,24 @@ def test_a_task_of_only_an_everyday_verb_is_told_by_the_story(library: Library) 
     trace = library.resolver.resolve(question, explain_it=True).trace
     topic = next(line for line in trace if line.startswith("topic:"))
     assert "(story)" not in topic
+
+
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        ("do analytics engineers still get to write python or is it all sql?", "analytics-engineer"),
+        ("people say junior data science is saturated. is it still possible to break in?", "data-scientist"),
+        (
+            "data engineer here, thinking of moving onto our central ML platform team. what changes?",
+            "ml-platform-engineer",
+        ),
+        (
+            "what is a normal day like for a DataOps engineer? mostly tooling or mostly helping analysts?",
+            "dataops-engineer",
+        ),
+    ],
+)
+def test_a_role_asked_about_around_the_people_it_helps_or_the_team_joined(
+    library: Library, question: str, role: str
+) -> None:
+    assert answer(library, question) == ("role", role)
