@@ -14,7 +14,7 @@ from collections import ChainMap, Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Protocol
+from typing import Any, Protocol
 
 from content.lexicon import Lexicon
 from content.text import STOPWORDS, stem, words
@@ -52,6 +52,8 @@ class TextIndex:
         self.idf: dict[str, float] = {}
         self.surface: dict[str, str] = {}  # a word as written in this index's texts -> its term, for typo correction
         self._docs: list[dict[str, tuple[float, float, dict[str, int], int]]] = []
+        self._arrays: dict[str, tuple[Any, Any]] = {}  # postings as arrays, for questions that find many entries
+        self._terms_of: dict[int, frozenset[str]] = {}  # per document, for counting a question's words it has
 
     # -- building ------------------------------------------------------------------------------------------
 
@@ -112,6 +114,7 @@ class TextIndex:
                 factor = weight / (1 - b + b * length / average[name])
                 for term, count in counts.items():
                     tf[term] = get(term, 0.0) + factor * count
+            self._terms_of[number] = frozenset(tf)
             for term, value in tf.items():
                 per_doc = postings.get(term)
                 if per_doc is None:
@@ -145,10 +148,50 @@ class TextIndex:
                     scores[doc] += weight * postings[doc]
         return scores
 
+    def score_arrays(self, terms: Iterable[tuple[str, float]], size: int, only: Any = None) -> tuple[Any, Any]:
+        """``score`` as arrays over ``size`` documents (``only``: a mask of the documents to score): each document's
+        sum, and which documents a term found. The same products summed in the same order: the same floats."""
+        import numpy as np
+
+        sums = np.zeros(size)
+        found = np.zeros(size, dtype=bool)
+        for term, similarity in terms:
+            arrays = self._term_arrays(term)
+            if arrays is None:
+                continue
+            docs, contributions = arrays
+            if only is not None:
+                keep = only[docs]
+                docs, contributions = docs[keep], contributions[keep]
+            sums[docs] += (self.idf[term] * similarity) * contributions
+            found[docs] = True
+        return sums, found
+
+    def _term_arrays(self, term: str) -> tuple[Any, Any] | None:
+        """A term's postings as two arrays (documents, contributions); remembered per term, for a bounded number."""
+        known = self._arrays.get(term)
+        if known is None:
+            postings = self.postings.get(term)
+            if not postings:
+                return None
+            import numpy as np
+
+            known = (
+                np.fromiter(postings.keys(), dtype=np.int64, count=len(postings)),
+                np.fromiter(postings.values(), dtype=np.float64, count=len(postings)),
+            )
+            if len(self._arrays) < 50_000:  # the content's terms, and a bounded number of others
+                self._arrays[term] = known
+        return known
+
     def has(self, term: str, doc: int) -> bool:
         """Whether a document contains a term in any field."""
         postings = self.postings.get(term)
         return postings is not None and doc in postings
+
+    def terms_of(self, doc: int) -> frozenset[str]:
+        """The terms a document contains, in any field."""
+        return self._terms_of.get(doc, frozenset())
 
     def docs_with(self, term: str) -> Iterable[int]:
         """The documents that contain a term."""
@@ -174,7 +217,11 @@ class Searchable(Protocol):
 
     def score(self, terms: Iterable[tuple[str, float]], only: set[int] | None = None) -> dict[int, float]: ...
 
+    def score_arrays(self, terms: Iterable[tuple[str, float]], size: int, only: Any = None) -> tuple[Any, Any]: ...
+
     def has(self, term: str, doc: int) -> bool: ...
+
+    def terms_of(self, doc: int) -> frozenset[str]: ...
 
     def docs_with(self, term: str) -> Iterable[int]: ...
 
@@ -190,6 +237,7 @@ class UnionIndex:
         self.postings: Mapping[str, dict[int, float]] = ChainMap(base.postings, extra.postings)  # for membership
         self.idf: Mapping[str, float] = ChainMap(base.idf, extra.idf)
         self.surface: Mapping[str, str] = {**extra.surface, **base.surface}
+        self._terms_of: dict[int, frozenset[str]] = {}
 
     def analyze(self, text: str) -> list[str]:
         """A text's terms, as the base index reads them."""
@@ -203,9 +251,24 @@ class UnionIndex:
             scores[doc] += value  # a defaultdict
         return scores
 
+    def score_arrays(self, terms: Iterable[tuple[str, float]], size: int, only: Any = None) -> tuple[Any, Any]:
+        """Both indexes' scores as arrays, summed per document as ``score`` sums them."""
+        terms = list(terms)
+        sums, found = self._base.score_arrays(terms, size, only)
+        extra, extra_found = self._extra.score_arrays(terms, size, only)
+        sums[extra_found] += extra[extra_found]
+        return sums, found | extra_found
+
     def has(self, term: str, doc: int) -> bool:
         """Whether either index has the term in the document."""
         return self._base.has(term, doc) or self._extra.has(term, doc)
+
+    def terms_of(self, doc: int) -> frozenset[str]:
+        """The terms either index has in the document."""
+        known = self._terms_of.get(doc)
+        if known is None:
+            known = self._terms_of[doc] = self._base.terms_of(doc) | self._extra.terms_of(doc)
+        return known
 
     def docs_with(self, term: str) -> Iterable[int]:
         """The documents either index has the term in."""

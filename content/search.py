@@ -1066,7 +1066,7 @@ class Resolver:
 
     def _words_shared(self, analysis: Analysis, doc: int) -> int:
         """How many of the question's topic words (each counted once) the entry has."""
-        return sum(self._index.has(term, doc) for term in {t.term for t in analysis.terms})
+        return len(self._index.terms_of(doc).intersection(t.term for t in analysis.terms))
 
     def _rank(
         self,
@@ -1079,6 +1079,9 @@ class Resolver:
     ) -> list[tuple[int, float, float]]:
         """(doc, coverage 0-1, score) best first: BM25F weighed by intent and role, and topic coverage."""
         terms = [(t.term, t.similarity) for t in analysis.terms]
+        postings = self._index.postings
+        if sum(len(postings.get(term, ())) for term, _ in terms) >= VECTOR_RANKING:
+            return self._rank_dense(analysis, intent, terms, only, entity_docs or set(), role, limit)
         scores = self._index.score(terms, only)
         if analysis.bigrams:
             for doc, bonus in self._index.score(((b, 0.5) for b in analysis.bigrams), only).items():
@@ -1105,7 +1108,11 @@ class Resolver:
             return []
         named = self._doc_of[("role", role.ref)] if role is not None else -1
         if len(scores) >= VECTOR_RANKING:
-            return self._rank_many(scores, weights, total, intent, entity_docs, entities, named, limit)
+            import numpy as np
+
+            docs = np.fromiter(scores.keys(), dtype=np.int64, count=len(scores))
+            values = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
+            return self._rank_many(docs, values, weights, total, intent, entity_docs, entities, named, limit)
         priors = _PRIORS.get(intent, _PRIORS["topic"])
         prior_of = self._priors.get(intent, self._priors["topic"])
         # Each entry's covered weight, walking each term's postings once (not every term for every entry).
@@ -1148,9 +1155,55 @@ class Resolver:
         best = sorted(ranked) if limit is None else heapq.nsmallest(limit, ranked)
         return [(doc, coverage, -negative) for negative, _, doc, coverage in best]
 
+    def _rank_dense(
+        self,
+        analysis: Analysis,
+        intent: str,
+        terms: list[tuple[str, float]],
+        only: set[int] | None,
+        entity_docs: set[int],
+        role: Entity | None,
+        limit: int | None,
+    ) -> list[tuple[int, float, float]]:
+        """``_rank`` for questions whose words find many entries (a common word like "data" finds most of them):
+        every entry's score as one array, the same sums in the same order as the dictionaries of ``_rank``."""
+        import numpy as np
+
+        size = len(self._docs)
+        mask = None
+        if only is not None:
+            mask = np.zeros(size, dtype=bool)
+            mask[np.fromiter(only, dtype=np.int64, count=len(only))] = True
+        index = self._index
+        scores, found = index.score_arrays(terms, size, mask)
+        if analysis.bigrams:
+            bonus, _ = index.score_arrays([(b, 0.5) for b in analysis.bigrams], size, mask)
+            scores[found] += bonus[found]  # only entries the words found
+        if analysis.filler and found.any():
+            filler = [(stem(word), FILLER_SIMILARITY) for word in analysis.filler]
+            bonus, _ = index.score_arrays(filler, size, found)
+            scores += bonus  # a small bonus among entries already found (zero elsewhere)
+        entities = len(analysis.roles) + len(analysis.guests)
+        if role is not None and entity_docs:
+            about = np.zeros(size, dtype=bool)
+            about[np.fromiter(entity_docs, dtype=np.int64, count=len(entity_docs))] = True
+            found |= about if mask is None else about & mask
+        if not found.any():
+            return []
+        weights = _weights(index, analysis)
+        total = (
+            sum(weights.values()) + self._foreign_weight * _foreign_counted(analysis) + self._entity_weight * entities
+        )
+        if total <= 0:
+            return []
+        named = self._doc_of[("role", role.ref)] if role is not None else -1
+        docs = np.flatnonzero(found)
+        return self._rank_many(docs, scores[docs], weights, total, intent, entity_docs, entities, named, limit)
+
     def _rank_many(
         self,
-        scores: dict[int, float],
+        docs: Any,
+        score: Any,
         weights: dict[str, float],
         total: float,
         intent: str,
@@ -1159,14 +1212,12 @@ class Resolver:
         named: int,
         limit: int | None,
     ) -> list[tuple[int, float, float]]:
-        """``_rank``'s loop as array operations, for questions whose words find many entries (a common word like
-        "data" finds most of them). The same operations in the same order, so the same floats and the same order:
-        best first, then moments before boundaries, roles and episodes, then by entry number."""
+        """``_rank``'s loop as array operations over the entries found (``docs``) and their scores. The same
+        operations in the same order, so the same floats and the same order: best first, then moments before
+        boundaries, roles and episodes, then by entry number."""
         import numpy as np
 
         arrays = self._rank_arrays()
-        docs = np.fromiter(scores.keys(), dtype=np.int64, count=len(scores))
-        score = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
         covering = np.zeros(len(self._docs))
         for term, w in weights.items():  # per entry, the terms' weights added in the same order as the loop adds them
             covering[self._term_docs(term)] += w

@@ -223,21 +223,24 @@ def test_ranking_many_entries_as_arrays_gives_what_the_loop_gives(
         "dedicated data platform team or data engineers embedded elsewhere?",
         "who owns data quality checks for our data pipelines and the data warehouse?",
         "how much python and data modeling does a data engineer need for data pipelines?",
+        "honestly our data team keeps shipping data products nobody uses, any tips?",  # filler and word pairs
     ]
 
     def rank_all() -> list[list[tuple[int, float, float]]]:
         ranked = []
         for resolver in (library.resolver, library.resolver._second):
             assert resolver is not None
+            every_other = set(range(0, len(resolver._docs), 2))  # as when only a role offered can answer
             for question in questions:
                 analysis = resolver._reader.read(question)
                 role = analysis.roles[0] if analysis.roles else None
                 about = resolver._about_role(role.ref) if role is not None else None
                 ranked.append(resolver._rank(analysis, analysis.intent, entity_docs=about, role=role, limit=None))
+                ranked.append(resolver._rank(analysis, analysis.intent, every_other, about, role, limit=None))
         return ranked
 
     by_arrays = rank_all()
-    assert all(len(r) >= 64 for r in by_arrays)
+    assert all(len(r) >= 32 for r in by_arrays)
     monkeypatch.setattr("content.search.VECTOR_RANKING", 10**9)
     assert rank_all() == by_arrays
 
