@@ -592,9 +592,13 @@ class Reader:
 
     def _entities(self, words: list[str], analysis: Analysis) -> set[int]:
         taken: set[int] = set()
+        postings = self.index.postings
+        known = [stem(word) in postings for word in words]  # words the content uses: no misspelt name among them
         i = 0
         while i < len(words):
-            found = self._name_at(words, i) or self._discipline_at(words, i, analysis) or self._team_led_at(words, i)
+            found = (
+                self._name_at(words, i, known) or self._discipline_at(words, i, analysis) or self._team_led_at(words, i)
+            )
             if found is None:
                 if _TIMESTAMP.match(words[i]):
                     try:
@@ -671,7 +675,7 @@ class Reader:
             analysis.entities = [qualified if e is later else e for e in analysis.entities if e is not setting]
             return
 
-    def _name_at(self, words: list[str], i: int) -> tuple[Entity, int] | None:
+    def _name_at(self, words: list[str], i: int, known: list[bool]) -> tuple[Entity, int] | None:
         """The longest name starting at word ``i``: exact, then by stem, then (for longer spans) with typos."""
         if words[i] in STOPWORDS and words[i] not in self._name_starts:
             return None  # no name starts with "the", "how", "of" (unless the content gives one that does)
@@ -688,7 +692,10 @@ class Reader:
                 role = self._by_stem(part)
             if role is not None:
                 return Entity("role", role, span, i, 100.0), size
-            guest_entity = self._misspelt_guest(part, span, i) if size >= 2 else self._misspelt_guest_word(span, i)
+            if size >= 2:
+                guest_entity = None if all(known[i : i + size]) else self._misspelt_guest(part, span, i)
+            else:
+                guest_entity = None if known[i] else self._misspelt_guest_word(span, i)
             if guest_entity is not None:
                 return guest_entity, size
             if len(span) < 6 or part[0] in STOPWORDS or part[-1] in STOPWORDS or not self._near_role_words(part):
@@ -797,11 +804,12 @@ class Reader:
 
     def _misspelt_guest(self, part: list[str], span: str, start: int) -> Entity | None:
         """A guest's full name with a typo or two ("simon stiebelhner"), same first letter. Only spans with a word
-        the content does not know are tried: a name spelt wrong is such a word, and most spans have none."""
+        the content does not know are tried (``_name_at`` sees to it): a name spelt wrong is such a word, and most
+        spans have none."""
         if len(span) < GUEST_SPAN_MIN or part[0] in STOPWORDS or part[-1] in STOPWORDS:
             return None
         names = self._fuzzy_guests.get(span[0])
-        if not names or all(stem(w) in self.index.postings for w in part):
+        if not names:
             return None
         found = process.extractOne(span, names, scorer=fuzz.ratio, score_cutoff=NAME_SPAN_CUTOFF)
         if found is None:
@@ -810,9 +818,10 @@ class Reader:
         return Entity("guest", guest, span, start, float(found[1]), episodes)
 
     def _misspelt_guest_word(self, word: str, start: int) -> Entity | None:
-        """A guest's first name or surname alone, misspelt ("nadya", "zamak"): a word the content does not know, with
-        the same first letter and one typo (two in a name of GUEST_WORD_LONG letters or more)."""
-        if len(word) < GUEST_WORD_MIN or word in STOPWORDS or stem(word) in self.index.postings:
+        """A guest's first name or surname alone, misspelt ("nadya", "zamak"): a word the content does not know (only
+        such words are tried), with the same first letter and one typo (two in a name of GUEST_WORD_LONG letters or
+        more)."""
+        if len(word) < GUEST_WORD_MIN or word in STOPWORDS:
             return None
         for name in self._fuzzy_guest_words.get(word[0], ()):
             allowed = 2 if min(len(name), len(word)) >= GUEST_WORD_LONG else 1
