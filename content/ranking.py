@@ -20,6 +20,7 @@ from content.lexicon import Lexicon
 from content.text import STOPWORDS, stem, words
 
 K1 = 1.2  # how fast repeated words stop adding to a score
+ARRAYS_FROM = 4  # terms in this many documents or more get their arrays built at warm-up (about 25 ms in all)
 BIGRAM = "_"  # joins two adjacent stems into a phrase term ("featur_engin")
 
 
@@ -167,6 +168,13 @@ class TextIndex:
             found[docs] = True
         return sums, found
 
+    def prepare(self, min_docs: int = ARRAYS_FROM) -> None:
+        """Build now the arrays of every term found in ``min_docs`` documents or more (the terms that make a
+        question find many entries), rather than on the first question that has each one."""
+        for term, postings in list(self.postings.items()):
+            if len(postings) >= min_docs:
+                self._term_arrays(term)
+
     def _term_arrays(self, term: str) -> tuple[Any, Any] | None:
         """A term's postings as two arrays (documents, contributions); remembered per term, for a bounded number."""
         known = self._arrays.get(term)
@@ -223,6 +231,8 @@ class Searchable(Protocol):
 
     def terms_of(self, doc: int) -> frozenset[str]: ...
 
+    def prepare(self) -> None: ...
+
     def docs_with(self, term: str) -> Iterable[int]: ...
 
 
@@ -262,6 +272,11 @@ class UnionIndex:
     def has(self, term: str, doc: int) -> bool:
         """Whether either index has the term in the document."""
         return self._base.has(term, doc) or self._extra.has(term, doc)
+
+    def prepare(self) -> None:
+        """Both indexes' arrays, built now."""
+        self._base.prepare()
+        self._extra.prepare()
 
     def terms_of(self, doc: int) -> frozenset[str]:
         """The terms either index has in the document."""
