@@ -714,16 +714,31 @@ class Resolver:
         if analysis.intent == "who_owns":
             owner = self._owner(analysis, trace)
             if owner is not None:
-                if not self._moment_covers(analysis):
+                if not self._moment_answers(analysis, owner):
                     return owner
-                trace.add("owner:      passed over, a moment covers nearly the whole question")
+                trace.add("owner:      passed over, a moment answers the question more closely")
         return self._ranked(analysis, roles[0] if roles else None, trace, reading)
 
-    def _moment_covers(self, analysis: Analysis) -> bool:
-        """Whether a moment covers nearly the whole question ("who owns the tracking plan, documenting every event and
-        its properties?" is a moment's very question): then it answers, not the role whose work names the task."""
+    def _moment_answers(self, analysis: Analysis, owner: Resolution) -> bool:
+        """Whether a moment answers a "who owns" question more closely than the ``owner`` found: it covers nearly the
+        whole question ("who owns the tracking plan, documenting every event and its properties?" is a moment's very
+        question), then the ranking answers, not the role whose work names the task."""
         ranked = self._rank(analysis, "who_owns", limit=1)
-        return bool(ranked) and self._docs[ranked[0][0]].kind == "moment" and ranked[0][1] >= STRONG_COVER
+        if bool(ranked) and self._docs[ranked[0][0]].kind == "moment" and ranked[0][1] >= STRONG_COVER:
+            return True
+        # ...or, in the members' own words (the moments' asks), a moment ranked clearly ahead of the owner found, and
+        # about something else than the owner: "who should handle access requests? our data engineers drown in those
+        # tickets" is the access moments' question, whatever a role's work says about requests.
+        second = self._second
+        if second is None or owner.hit is None:
+            return False
+        ranked = second._rank(second._reader.reread(analysis), "who_owns", limit=None)
+        if not ranked or second._docs[ranked[0][0]].kind != "moment" or ranked[0][1] < SUGGEST:
+            return False
+        own = self._doc_of[(owner.hit.kind, owner.hit.id)]
+        theirs = next((score for doc, _, score in ranked if doc == own), 0.0)
+        about = self._about_role(owner.hit.id) if owner.hit.kind == "role" else set()
+        return ranked[0][0] not in about and ranked[0][2] >= OWNER_MARGIN * theirs
 
     def _exact_hit(self, key: str) -> Hit | None:
         targets = self._exact.get(key)

@@ -1561,3 +1561,15 @@ def test_a_role_asked_about_around_the_people_it_helps_or_the_team_joined(
     library: Library, question: str, role: str
 ) -> None:
     assert answer(library, question) == ("role", role)
+
+
+def test_a_moment_the_members_words_put_clearly_ahead_of_the_owner_answers(library: Library) -> None:
+    # A role's work mentions requests, but the members' words (the moments' asks) point at the access moments.
+    question = (
+        "who is supposed to own access requests for sensitive tables? our data engineers are drowning in 'pls grant me"
+        " access' tickets"
+    )
+    trace = library.resolver.resolve(question, explain_it=True).trace
+    assert "owner:      passed over, a moment answers the question more closely" in trace
+    found = answer(library, question)
+    assert found is not None and found[1].startswith("data-governance-data-access-management")
