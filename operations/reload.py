@@ -45,8 +45,8 @@ class LibraryHolder:
         self.warm_up()
 
     def warm_up(self) -> threading.Thread:
-        """Build the current library's meaning index in a background thread, so that no member's question waits for
-        it (the first one reaching that stage would, after start-up and after every reload)."""
+        """Build the current library's meaning index and its common terms' arrays in a background thread, so that no
+        member's question waits for them (the first ones needing them would, after start-up and after every reload)."""
         thread = threading.Thread(target=self.current.resolver.warm, name="rolecall-warm-up", daemon=True)
         thread.start()
         return thread
