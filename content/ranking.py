@@ -192,6 +192,13 @@ class TextIndex:
                 self._arrays[term] = known
         return known
 
+    def doc_array(self, term: str) -> Any:
+        """The documents that contain a term, as an array."""
+        import numpy as np
+
+        arrays = self._term_arrays(term)
+        return arrays[0] if arrays is not None else np.zeros(0, dtype=np.int64)
+
     def has(self, term: str, doc: int) -> bool:
         """Whether a document contains a term in any field."""
         postings = self.postings.get(term)
@@ -227,6 +234,8 @@ class Searchable(Protocol):
 
     def score_arrays(self, terms: Iterable[tuple[str, float]], size: int, only: Any = None) -> tuple[Any, Any]: ...
 
+    def doc_array(self, term: str) -> Any: ...
+
     def has(self, term: str, doc: int) -> bool: ...
 
     def terms_of(self, doc: int) -> frozenset[str]: ...
@@ -248,6 +257,7 @@ class UnionIndex:
         self.idf: Mapping[str, float] = ChainMap(base.idf, extra.idf)
         self.surface: Mapping[str, str] = {**extra.surface, **base.surface}
         self._terms_of: dict[int, frozenset[str]] = {}
+        self._doc_arrays: dict[str, Any] = {}
 
     def analyze(self, text: str) -> list[str]:
         """A text's terms, as the base index reads them."""
@@ -268,6 +278,17 @@ class UnionIndex:
         extra, extra_found = self._extra.score_arrays(terms, size, only)
         sums[extra_found] += extra[extra_found]
         return sums, found | extra_found
+
+    def doc_array(self, term: str) -> Any:
+        """The documents either index has the term in, as an array; remembered per term, for a bounded number."""
+        found = self._doc_arrays.get(term)
+        if found is None:
+            import numpy as np
+
+            found = np.union1d(self._base.doc_array(term), self._extra.doc_array(term))
+            if len(self._doc_arrays) < 50_000:  # the content's terms, and a bounded number of others
+                self._doc_arrays[term] = found
+        return found
 
     def has(self, term: str, doc: int) -> bool:
         """Whether either index has the term in the document."""

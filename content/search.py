@@ -203,7 +203,6 @@ class Resolver:
         # Per intent, each entry's prior by its kind: looked up per entry in the ranking's inner loop.
         self._priors = {intent: [p[t.kind] for t in self._docs] for intent, p in _PRIORS.items()}
         self._arrays: _RankArrays | None = None  # the same as arrays, for the ranking of many entries
-        self._term_arrays: dict[str, Any] = {}
         self._owners, self._owner_ids = self._index_owners(content, analyses)
         self._related = self._relations(content)
         self._episode_docs = self._moments_by_episode(content)
@@ -231,7 +230,6 @@ class Resolver:
             second._second = None
             second._meaning_home = self  # same entries, same numbers: one meaning index serves both
             second._index = UnionIndex(self._index, asks)
-            second._term_arrays = {}  # its own index, so its own postings
             second._reader = second._new_reader(content)
             self._second = second
         # Built on the first question that needs it (about 120 ms on the shipped content), not at every load.
@@ -1189,10 +1187,7 @@ class Resolver:
         import numpy as np
 
         size = len(self._docs)
-        mask = None
-        if only is not None:
-            mask = np.zeros(size, dtype=bool)
-            mask[np.fromiter(only, dtype=np.int64, count=len(only))] = True
+        mask = self._mask(only) if only is not None else None
         index = self._index
         scores, found = index.score_arrays(terms, size, mask)
         if analysis.bigrams:
@@ -1204,8 +1199,7 @@ class Resolver:
             scores += bonus  # a small bonus among entries already found (zero elsewhere)
         entities = len(analysis.roles) + len(analysis.guests)
         if role is not None and entity_docs:
-            about = np.zeros(size, dtype=bool)
-            about[np.fromiter(entity_docs, dtype=np.int64, count=len(entity_docs))] = True
+            about = self._mask(entity_docs)
             found |= about if mask is None else about & mask
         if not found.any():
             return []
@@ -1239,11 +1233,8 @@ class Resolver:
         arrays = self._rank_arrays()
         covering = np.zeros(len(self._docs))
         for term, w in weights.items():  # per entry, the terms' weights added in the same order as the loop adds them
-            covering[self._term_docs(term)] += w
-        about = np.zeros(len(self._docs), dtype=bool)
-        if entity_docs:
-            about[np.fromiter(entity_docs, dtype=np.int64)] = True
-        related = about[docs]
+            covering[self._index.doc_array(term)] += w
+        related = self._mask(entity_docs)[docs]
         score = np.where(related, score + 1.0, score)  # entries about a named role start one point up
         prior = arrays.priors.get(intent, arrays.priors["topic"])[docs]
         prior = np.where((docs == named) & (prior < 1.0), 1.0, prior)  # the named role is never a long shot
@@ -1252,6 +1243,15 @@ class Resolver:
         goodness = score * prior * (COVERAGE_FLOOR + coverage)
         order = np.lexsort((docs, arrays.kind_rank[docs], -goodness))[:limit]
         return list(zip(docs[order].tolist(), coverage[order].tolist(), goodness[order].tolist(), strict=True))
+
+    def _mask(self, numbers: set[int]) -> Any:
+        """A boolean array over the entries, true at ``numbers``."""
+        import numpy as np
+
+        mask = np.zeros(len(self._docs), dtype=bool)
+        if numbers:
+            mask[np.fromiter(numbers, dtype=np.int64, count=len(numbers))] = True
+        return mask
 
     def _rank_arrays(self) -> _RankArrays:
         """Per entry, its prior for each intent and its kind's place in ties, as arrays; built on first use."""
@@ -1263,17 +1263,6 @@ class Resolver:
                 np.array(self._kind_rank, dtype=np.int64),
             )
         return self._arrays
-
-    def _term_docs(self, term: str) -> Any:
-        """The entries that contain a term, as an array of entry numbers; remembered per term."""
-        found = self._term_arrays.get(term)
-        if found is None:
-            import numpy as np
-
-            found = np.fromiter(self._index.docs_with(term), dtype=np.int64)
-            if len(self._term_arrays) < 50_000:  # the content's terms, and a bounded number of others
-                self._term_arrays[term] = found
-        return found
 
     def _runner_up(self, ranked: list[tuple[int, float, float]]) -> float:
         """The best score outside the winner's episode: a moment's own episode is no rival to it."""
