@@ -381,9 +381,10 @@ class Analysis:
                 return entity
         # "UX designer here, curious about data product management. can someone like me make that switch?": the move
         # told after the role, with no other role between them; not the member's own ("data scientist here").
-        told = _SWITCH_AFTER.search(" ".join(self.words))
+        text = " ".join(self.words)
+        told = _SWITCH_AFTER.search(text)
         if told is not None:
-            before = [e for e in self.roles if e.start < len(" ".join(self.words)[: told.start()].split())]
+            before = [e for e in self.roles if e.start < len(text[: told.start()].split())]
             if before and _switch_after(self.words, before[-1]):
                 return before[-1]
         return None
