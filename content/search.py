@@ -1117,10 +1117,7 @@ class Resolver:
                 scores.setdefault(doc, 0.0)
         if not scores:
             return []
-        weights = _weights(self._index, analysis)
-        total = (
-            sum(weights.values()) + self._foreign_weight * _foreign_counted(analysis) + self._entity_weight * entities
-        )
+        weights, total = self._question_weight(analysis, entities)
         if total <= 0:
             return []
         named = self._doc_of[("role", role.ref)] if role is not None else -1
@@ -1172,6 +1169,14 @@ class Resolver:
         best = sorted(ranked) if limit is None else heapq.nsmallest(limit, ranked)
         return [(doc, coverage, -negative) for negative, _, doc, coverage in best]
 
+    def _question_weight(self, analysis: Analysis, entities: int) -> tuple[dict[str, float], float]:
+        """Each topic term's weight, and the whole question's: its terms, its unknown words and its named entities."""
+        weights = _weights(self._index, analysis)
+        total = (
+            sum(weights.values()) + self._foreign_weight * _foreign_counted(analysis) + self._entity_weight * entities
+        )
+        return weights, total
+
     def _rank_dense(
         self,
         analysis: Analysis,
@@ -1203,10 +1208,7 @@ class Resolver:
             found |= about if mask is None else about & mask
         if not found.any():
             return []
-        weights = _weights(index, analysis)
-        total = (
-            sum(weights.values()) + self._foreign_weight * _foreign_counted(analysis) + self._entity_weight * entities
-        )
+        weights, total = self._question_weight(analysis, entities)
         if total <= 0:
             return []
         named = self._doc_of[("role", role.ref)] if role is not None else -1
